@@ -1,0 +1,259 @@
+//! One function per operation: decode the body, check it (wire), apply it (state), shape the answer. Thin on
+//! purpose; the rules live in `wire`, `validate` and `state`.
+
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use super::error::ApiError;
+use super::routes::{Operation, Route};
+use super::state::{Comparison, Criteria, NewUser, PageRequest, SearchField, Store};
+use super::validate::{self, Problems};
+use super::wire::{self, required};
+
+/// Answers a routed request with the JSON body of a 200, or the error Connect would send.
+pub fn handle(store: &Mutex<Store>, route: &Route, body: &[u8], now: f64) -> Result<Value, ApiError> {
+    let instance = route.target.as_str();
+    let user = route.user.as_deref().unwrap_or_default();
+    if route.operation != Operation::SearchUsers
+        && route.operation != Operation::TagResource
+        && route.operation != Operation::UntagResource
+    {
+        Problems(validate::length("InstanceId", instance, 1, 100).into_iter().collect()).into_result()?;
+    }
+    match route.operation {
+        Operation::CreateUser => create_user(store, instance, decode(body)?, now),
+        Operation::DescribeUser => {
+            let store = lock(store);
+            let found = store.user(instance, user)?;
+            Ok(json!({"User": found.describe_json(store.seed.region)}))
+        }
+        Operation::DeleteUser => lock(store).delete_user(instance, user).map(|()| json!({})),
+        Operation::UpdateUserIdentityInfo => {
+            let input: wire::IdentityInfoIn = decode(body)?;
+            let mut problems = Problems::default();
+            if let Some(info) = required(&input.identity_info, "IdentityInfo", &mut problems) {
+                wire::identity_info(info, &mut problems);
+            }
+            problems.into_result()?;
+            let info = input.identity_info.unwrap_or_default();
+            lock(store).update_identity_info(instance, user, info, now).map(|()| json!({}))
+        }
+        Operation::UpdateUserPhoneConfig => {
+            let input: wire::PhoneConfigUpdateIn = decode(body)?;
+            let mut problems = Problems::default();
+            let config = required(&input.phone_config, "PhoneConfig", &mut problems)
+                .map(|config| wire::phone_config(config, &mut problems));
+            problems.into_result()?;
+            let Some(config) = config else { return Err(ApiError::invalid_parameter("PhoneConfig is required")) };
+            lock(store).update_phone_config(instance, user, config, now).map(|()| json!({}))
+        }
+        Operation::UpdateUserRoutingProfile => {
+            let input: wire::RoutingProfileIn = decode(body)?;
+            let Some(profile) = input.routing_profile_id else {
+                return Err(ApiError::invalid_parameter("RoutingProfileId is required"));
+            };
+            lock(store).update_routing_profile(instance, user, &profile, now).map(|()| json!({}))
+        }
+        Operation::UpdateUserSecurityProfiles => {
+            let input: wire::SecurityProfilesIn = decode(body)?;
+            let mut problems = Problems::default();
+            let ids = required(&input.security_profile_ids, "SecurityProfileIds", &mut problems);
+            if let Some(ids) = ids {
+                problems.check(security_profile_count(ids));
+            }
+            problems.into_result()?;
+            let ids = input.security_profile_ids.unwrap_or_default();
+            lock(store).update_security_profiles(instance, user, &ids, now).map(|()| json!({}))
+        }
+        Operation::UpdateUserHierarchy => {
+            let input: wire::HierarchyIn = decode(body)?;
+            lock(store).update_hierarchy(instance, user, input.hierarchy_group_id.as_deref(), now).map(|()| json!({}))
+        }
+        Operation::UpdateUserConfig => {
+            let input: wire::ChannelListsIn = decode(body)?;
+            let mut problems = Problems::default();
+            let update = wire::channel_lists(&input, &mut problems);
+            if update.is_empty() {
+                problems.push("at least one of AutoAcceptConfigs, AfterContactWorkConfigs, PhoneNumberConfigs, PersistentConnectionConfigs, VoiceEnhancementConfigs is required");
+            }
+            problems.into_result()?;
+            lock(store).update_config(instance, user, update, now).map(|()| json!({}))
+        }
+        Operation::AssociateUserProficiencies
+        | Operation::UpdateUserProficiencies
+        | Operation::DisassociateUserProficiencies => {
+            let input: wire::ProficienciesIn = decode(body)?;
+            let mut problems = Problems::default();
+            let with_level = route.operation != Operation::DisassociateUserProficiencies;
+            let items = required(&input.user_proficiencies, "UserProficiencies", &mut problems)
+                .map(|items| wire::proficiencies(items, with_level, &mut problems))
+                .unwrap_or_default();
+            problems.into_result()?;
+            let mut store = lock(store);
+            let done = match route.operation {
+                Operation::AssociateUserProficiencies => store.associate_proficiencies(instance, user, &items, now),
+                Operation::UpdateUserProficiencies => store.update_proficiencies(instance, user, &items, now),
+                _ => store.disassociate_proficiencies(instance, user, &items, now),
+            };
+            done.map(|()| json!({}))
+        }
+        Operation::ListUserProficiencies => lock(store).list_proficiencies(instance, user, &page_from_query(route)?),
+        Operation::ListUsers => lock(store).list_users(instance, &page_from_query(route)?),
+        Operation::SearchUsers => search_users(store, decode(body)?),
+        Operation::TagResource => {
+            let input: wire::TagResourceIn = decode(body)?;
+            let mut problems = Problems::default();
+            if let Some(tags) = required(&input.tags, "tags", &mut problems) {
+                wire::tags(tags, &mut problems);
+            }
+            problems.into_result()?;
+            let tags = input.tags.unwrap_or_default();
+            lock(store).tag_resource(&route.target, &tags, now).map(|()| json!({}))
+        }
+        Operation::UntagResource => {
+            let keys = route.query_all("tagKeys");
+            let mut problems = Problems::default();
+            if keys.is_empty() || keys.len() > validate::MAX_TAGS {
+                problems.push(format!("tagKeys must name 1 to {} keys, got {}", validate::MAX_TAGS, keys.len()));
+            }
+            for key in &keys {
+                problems.check(validate::tag_key(key));
+            }
+            problems.into_result()?;
+            lock(store).untag_resource(&route.target, &keys, now).map(|()| json!({}))
+        }
+    }
+}
+
+fn create_user(store: &Mutex<Store>, instance: &str, input: wire::CreateUserIn, now: f64) -> Result<Value, ApiError> {
+    let mut problems = Problems::default();
+    if let Some(username) = required(&input.username, "Username", &mut problems) {
+        problems.check(validate::username(username));
+    }
+    if let Some(password) = &input.password {
+        problems.check(validate::password(password));
+    }
+    if let Some(info) = &input.identity_info {
+        wire::identity_info(info, &mut problems);
+    }
+    let phone_config = input.phone_config.as_ref().map(|config| {
+        wire::phone_config_conflicts(config, &input.channels, &mut problems);
+        wire::phone_config(config, &mut problems)
+    });
+    let channels = wire::channel_lists(&input.channels, &mut problems);
+    if let Some(ids) = required(&input.security_profile_ids, "SecurityProfileIds", &mut problems) {
+        problems.check(security_profile_count(ids));
+    }
+    if let Some(profile) = required(&input.routing_profile_id, "RoutingProfileId", &mut problems) {
+        problems.check(validate::length("RoutingProfileId", profile, 1, 500));
+    }
+    if let Some(tags) = &input.tags {
+        wire::tags(tags, &mut problems);
+    }
+    problems.into_result()?;
+    let new = NewUser {
+        username: input.username.unwrap_or_default(),
+        password: input.password,
+        identity_info: input.identity_info,
+        phone_config,
+        channels,
+        directory_user_id: input.directory_user_id,
+        security_profile_ids: input.security_profile_ids.unwrap_or_default(),
+        routing_profile_id: input.routing_profile_id.unwrap_or_default(),
+        hierarchy_group_id: input.hierarchy_group_id,
+        tags: input.tags.unwrap_or_default(),
+    };
+    let (id, arn) = lock(store).create_user(instance, new, now)?;
+    Ok(json!({"UserId": id, "UserArn": arn}))
+}
+
+fn search_users(store: &Mutex<Store>, input: wire::SearchUsersIn) -> Result<Value, ApiError> {
+    let mut problems = Problems::default();
+    let instance = required(&input.instance_id, "InstanceId", &mut problems).cloned();
+    let criteria = match &input.search_criteria {
+        None => Criteria::Any,
+        Some(criteria) => search_criteria(criteria, "SearchCriteria", &mut problems),
+    };
+    problems.into_result()?;
+    let page = PageRequest { next_token: input.next_token, max_results: input.max_results };
+    lock(store).search_users(&instance.unwrap_or_default(), &criteria, &page)
+}
+
+fn search_criteria(input: &wire::SearchCriteriaIn, path: &str, problems: &mut Problems) -> Criteria {
+    let mut parts = Vec::new();
+    if let Some(condition) = &input.string_condition {
+        let path = format!("{path}.StringCondition");
+        let field = required(&condition.field_name, &format!("{path}.FieldName"), problems).and_then(|raw| {
+            let field = match raw.to_ascii_lowercase().as_str() {
+                "username" => Some(SearchField::Username),
+                "firstname" => Some(SearchField::FirstName),
+                "lastname" => Some(SearchField::LastName),
+                "resourceid" => Some(SearchField::ResourceId),
+                _ => None,
+            };
+            if field.is_none() {
+                problems.push(format!("{path}.FieldName {raw:?} is not supported"));
+            }
+            field
+        });
+        let value = required(&condition.value, &format!("{path}.Value"), problems);
+        let comparison =
+            required(&condition.comparison_type, &format!("{path}.ComparisonType"), problems).and_then(|raw| {
+                let comparison = match raw.as_str() {
+                    "EXACT" => Some(Comparison::Exact),
+                    "CONTAINS" => Some(Comparison::Contains),
+                    "STARTS_WITH" => Some(Comparison::StartsWith),
+                    _ => None,
+                };
+                if comparison.is_none() {
+                    problems.push(format!("{path}.ComparisonType must be EXACT, CONTAINS or STARTS_WITH, got {raw:?}"));
+                }
+                comparison
+            });
+        if let (Some(field), Some(value), Some(comparison)) = (field, value, comparison) {
+            parts.push(Criteria::Field { field, value: value.clone(), comparison });
+        }
+    }
+    if let Some(all) = &input.and_conditions {
+        let all =
+            all.iter().enumerate().map(|(i, c)| search_criteria(c, &format!("{path}.AndConditions[{i}]"), problems));
+        parts.push(Criteria::And(all.collect()));
+    }
+    if let Some(any) = &input.or_conditions {
+        let any =
+            any.iter().enumerate().map(|(i, c)| search_criteria(c, &format!("{path}.OrConditions[{i}]"), problems));
+        parts.push(Criteria::Or(any.collect()));
+    }
+    match parts.len() {
+        0 => Criteria::Any,
+        1 => parts.pop().unwrap_or(Criteria::Any),
+        _ => Criteria::And(parts),
+    }
+}
+
+fn security_profile_count(ids: &[String]) -> Option<String> {
+    (ids.is_empty() || ids.len() > 10).then(|| format!("SecurityProfileIds must hold 1 to 10 ids, got {}", ids.len()))
+}
+
+fn page_from_query(route: &Route) -> Result<PageRequest, ApiError> {
+    let max_results = route
+        .query_one("maxResults")
+        .map(|raw| {
+            raw.parse::<i64>().map_err(|_| ApiError::invalid_parameter(format!("maxResults is not a number: {raw:?}")))
+        })
+        .transpose()?;
+    Ok(PageRequest { next_token: route.query_one("nextToken").map(str::to_owned), max_results })
+}
+
+/// Decodes a JSON body; an empty body reads as `{}`.
+fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let body = if body.iter().all(u8::is_ascii_whitespace) { b"{}".as_slice() } else { body };
+    serde_json::from_slice(body).map_err(|e| ApiError::invalid_request(format!("the request body is not valid: {e}")))
+}
+
+/// The store survives a panicking holder: each operation leaves it consistent before it can panic.
+pub fn lock(store: &Mutex<Store>) -> MutexGuard<'_, Store> {
+    store.lock().unwrap_or_else(PoisonError::into_inner)
+}

@@ -1,0 +1,196 @@
+//! The HTTP side: an HTTP/1.1 accept loop on hyper (its own, so a fault can drop a connection mid-request and a
+//! stopped emulator takes its open connections with it) and the per-request pipeline: route, latency, rate limit,
+//! faults, handler, call log, and the answer in Connect's wire format.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde_json::{Map, Value, json};
+use tokio::net::TcpListener;
+use tokio::task::{JoinHandle, JoinSet};
+
+use super::error::{ApiError, ErrorCode};
+use super::faults::{CallRecord, Control, Fault, Verdict};
+use super::handlers;
+use super::routes::{self, Operation, Route};
+use super::state::Store;
+
+/// State shared by the server and the test handle.
+#[derive(Debug)]
+pub struct Shared {
+    pub store: Mutex<Store>,
+    pub control: Mutex<Control>,
+}
+
+impl Shared {
+    pub fn control(&self) -> MutexGuard<'_, Control> {
+        self.control.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub fn store(&self) -> MutexGuard<'_, Store> {
+        handlers::lock(&self.store)
+    }
+}
+
+/// Returned by the service to make hyper close the connection without answering.
+#[derive(Debug, thiserror::Error)]
+#[error("connection dropped by an injected fault")]
+pub struct Dropped;
+
+/// Serves `listener` until the returned task is aborted; aborting it also ends every open connection.
+pub fn spawn(listener: TcpListener, shared: Arc<Shared>) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut connections = JoinSet::new();
+        loop {
+            tokio::select! {
+                accepted = listener.accept() => {
+                    let Ok((stream, _)) = accepted else {
+                        // Out of file descriptors or similar: give the system a moment instead of spinning.
+                        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                        continue;
+                    };
+                    let shared = Arc::clone(&shared);
+                    connections.spawn(async move {
+                        let service = service_fn(move |request| serve(Arc::clone(&shared), request));
+                        // A dropped connection or a client that went away ends here; nothing to report.
+                        let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+                    });
+                }
+                Some(_) = connections.join_next(), if !connections.is_empty() => {}
+            }
+        }
+    })
+}
+
+async fn serve(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Response<Full<Bytes>>, Dropped> {
+    let method = request.method().as_str().to_owned();
+    let path = request.uri().path().to_owned();
+    let query = request.uri().query().map(str::to_owned);
+    let body = request.into_body().collect().await.map_err(|_| Dropped)?.to_bytes();
+    let Some(route) = routes::route(&method, &path, query.as_deref()) else {
+        let message = format!("no operation matches {method} {path}");
+        shared.control().record(CallRecord { operation: "Unknown".into(), status: 404, user: None, body: Value::Null });
+        return Ok(respond(404, Some("UnknownOperationException"), &json!({ "Message": message })));
+    };
+    let operation = route.operation.name();
+    let latency = shared.control().latency(operation);
+    if let Some(latency) = latency {
+        tokio::time::sleep(latency).await;
+    }
+    let logged_body = log_body(&route, &body);
+    let verdict = shared.control().admit(operation, Instant::now());
+    let record = |status: u16, user: Option<String>| CallRecord {
+        operation: operation.to_owned(),
+        status,
+        user: user.or_else(|| addressed_user(&route)),
+        body: logged_body.clone(),
+    };
+    let result = match verdict {
+        Verdict::Throttle => Err(ApiError::new(ErrorCode::Throttling, "Rate exceeded")),
+        Verdict::Fault(Fault::Error(code)) => Err(ApiError::new(code, code.default_message())),
+        Verdict::Fault(Fault::ErrorWithMessage(code, message)) => Err(ApiError::new(code, message)),
+        Verdict::Fault(Fault::DropConnection) => {
+            shared.control().record(record(0, None));
+            return Err(Dropped);
+        }
+        Verdict::Fault(Fault::Hang) => {
+            shared.control().record(record(0, None));
+            std::future::pending::<Infallible>().await;
+            return Err(Dropped);
+        }
+        Verdict::Proceed => handlers::handle(&shared.store, &route, &body, epoch_now()),
+    };
+    let response = match result {
+        Ok(value) => {
+            let created = value.get("UserId").and_then(Value::as_str).map(str::to_owned);
+            shared.control().record(record(200, created));
+            respond(200, None, &value)
+        }
+        Err(error) => {
+            shared.control().record(record(error.code.status(), None));
+            respond(error.code.status(), Some(error.code.as_str()), &json!({ "Message": error.message }))
+        }
+    };
+    Ok(response)
+}
+
+fn addressed_user(route: &Route) -> Option<String> {
+    match route.operation {
+        Operation::TagResource | Operation::UntagResource => Some(route.target.clone()),
+        _ => route.user.clone(),
+    }
+}
+
+/// The body for the call log: the JSON body without the password, or the query parameters.
+fn log_body(route: &Route, body: &[u8]) -> Value {
+    if let Ok(mut value) = serde_json::from_slice::<Value>(body) {
+        if let Some(password) = value.get_mut("Password") {
+            *password = json!("********");
+        }
+        return value;
+    }
+    if route.query.is_empty() {
+        return Value::Null;
+    }
+    let mut out = Map::new();
+    for (key, value) in &route.query {
+        if key == "tagKeys" {
+            let list = out.entry(key.clone()).or_insert_with(|| json!([]));
+            if let Some(list) = list.as_array_mut() {
+                list.push(json!(value));
+            }
+        } else {
+            out.insert(key.clone(), json!(value));
+        }
+    }
+    Value::Object(out)
+}
+
+fn respond(status: u16, error_type: Option<&str>, body: &Value) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from(body.to_string())));
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = response.headers_mut();
+    headers.insert("content-type", hyper::header::HeaderValue::from_static("application/json"));
+    if let Ok(id) = hyper::header::HeaderValue::from_str(&request_id()) {
+        headers.insert("x-amzn-requestid", id);
+    }
+    if let Some(error_type) = error_type.and_then(|t| hyper::header::HeaderValue::from_str(t).ok()) {
+        headers.insert("x-amzn-errortype", error_type);
+    }
+    response
+}
+
+fn request_id() -> String {
+    use std::hash::{BuildHasher, RandomState};
+    let n = RandomState::new().hash_one(Instant::now());
+    format!(
+        "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+        n >> 32,
+        (n >> 16) & 0xffff,
+        n & 0xfff,
+        (n >> 4) & 0xfff,
+        n & 0xffff_ffff_ffff
+    )
+}
+
+/// Seconds since the epoch, to the millisecond, as Connect's timestamps.
+fn epoch_now() -> f64 {
+    let millis = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or_default();
+    millis as f64 / 1000.0
+}
+
+/// The address of a fresh listener on `addr`.
+pub async fn bind(addr: SocketAddr) -> std::io::Result<(TcpListener, SocketAddr)> {
+    let listener = TcpListener::bind(addr).await?;
+    let local = listener.local_addr()?;
+    Ok((listener, local))
+}

@@ -1,0 +1,44 @@
+//! Local stand-ins for the parties the `Custom::ConnectUser` Lambda talks to, for tests and local runs (the
+//! Lambda binary never links this crate).
+//!
+//! The core is an in-memory Amazon Connect ([`Emulator`]) that speaks Connect's REST-JSON wire protocol, so that
+//! `aws-sdk-connect` talks to it unmodified through an endpoint override. It implements the user operations with
+//! their semantics (seeded instances, ids or ARNs, unique usernames, validation, the per-channel phone settings,
+//! tags, proficiencies, pagination) and offers fault injection and a call log to tests.
+//!
+//! ```no_run
+//! use aws_sdk_connect::config::{Credentials, Region};
+//! use connect_emulator::{Emulator, ErrorCode, Fault, Seed};
+//!
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let emulator = Emulator::start().await?;
+//! let config = aws_sdk_connect::Config::builder()
+//!     .endpoint_url(emulator.endpoint_url())
+//!     .region(Region::new("us-east-1"))
+//!     .credentials_provider(Credentials::new("test", "test", None, None, "emulator"))
+//!     .behavior_version_latest()
+//!     .build();
+//! let client = aws_sdk_connect::Client::from_conf(config);
+//!
+//! emulator.fail_next("CreateUser", 1, Fault::Error(ErrorCode::Throttling));
+//! let created = client
+//!     .create_user()
+//!     .instance_id(Seed::INSTANCE_1)
+//!     .username("jane")
+//!     .routing_profile_id(Seed::ROUTING_PROFILE_1)
+//!     .security_profile_ids(Seed::SECURITY_PROFILE_AGENT)
+//!     .send()
+//!     .await?; // the SDK's retry absorbs the injected throttle
+//! let user = emulator.describe(created.user_id().unwrap_or_default()).unwrap_or_default();
+//! assert_eq!(user["Username"], "jane");
+//! assert_eq!(emulator.write_calls(), ["CreateUser"]);
+//! # Ok(()) }
+//! ```
+//!
+//! A standalone server is the `connect-emulator` binary: it prints its endpoint URL on the first line.
+
+pub mod connect;
+
+pub use connect::{ApiError, CallRecord, Emulator, EmulatorBuilder, ErrorCode, Fault, Seed, SeedInstance};
+pub mod receiver;
+pub mod runtime_api;

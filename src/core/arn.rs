@@ -1,0 +1,228 @@
+//! Amazon Connect ARNs as types: an instance, a resource inside an instance, a user.
+//!
+//! Parsing is the only way to get one, so the rest of the crate never re-checks the shape.
+
+use std::fmt;
+
+/// Why a string is not the ARN that was expected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ArnError {
+    #[error("expected arn:<partition>:connect:<region>:<12-digit account>:instance/<id>, got {0:?}")]
+    NotAnInstance(String),
+    #[error("expected <InstanceArn>/{kind}/<id>, got {value:?}")]
+    NotAChild { kind: &'static str, value: String },
+    #[error("belongs to instance {actual}, not to InstanceArn {expected}")]
+    OtherInstance { expected: String, actual: String },
+}
+
+/// `arn:<partition>:connect:<region>:<account>:instance/<instance id>`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct InstanceArn {
+    arn: String,
+    id_start: usize,
+}
+
+fn is_id(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 100 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+impl InstanceArn {
+    pub fn parse(value: &str) -> Result<Self, ArnError> {
+        let bad = || ArnError::NotAnInstance(value.to_owned());
+        let mut parts = value.splitn(6, ':');
+        let (Some("arn"), Some(partition), Some("connect"), Some(region), Some(account), Some(rest)) =
+            (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(bad());
+        };
+        let partition_ok = partition.starts_with("aws")
+            && partition.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        let region_ok =
+            !region.is_empty() && region.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        let account_ok = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
+        let id = rest.strip_prefix("instance/").ok_or_else(bad)?;
+        if !(partition_ok && region_ok && account_ok && is_id(id)) {
+            return Err(bad());
+        }
+        Ok(Self { id_start: value.len() - id.len(), arn: value.to_owned() })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.arn
+    }
+
+    /// The instance id, which is what the Connect API's `InstanceId` path member takes.
+    pub fn id(&self) -> &str {
+        &self.arn[self.id_start..]
+    }
+
+    /// The ARN of a resource of this instance with the given id.
+    pub fn child(&self, kind: ResourceKind, id: &str) -> ResourceArn {
+        ResourceArn { arn: format!("{}/{}/{}", self.arn, kind.segment(), id), instance: self.clone(), kind }
+    }
+}
+
+impl fmt::Display for InstanceArn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.arn)
+    }
+}
+
+/// The kinds of instance resources that a user refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ResourceKind {
+    RoutingProfile,
+    SecurityProfile,
+    AgentGroup,
+    Agent,
+}
+
+impl ResourceKind {
+    pub fn segment(self) -> &'static str {
+        match self {
+            Self::RoutingProfile => "routing-profile",
+            Self::SecurityProfile => "security-profile",
+            Self::AgentGroup => "agent-group",
+            Self::Agent => "agent",
+        }
+    }
+}
+
+/// `<InstanceArn>/<kind>/<id>`: a routing profile, security profile, hierarchy group or user.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ResourceArn {
+    arn: String,
+    instance: InstanceArn,
+    kind: ResourceKind,
+}
+
+impl ResourceArn {
+    pub fn parse(value: &str, kind: ResourceKind) -> Result<Self, ArnError> {
+        let bad = || ArnError::NotAChild { kind: kind.segment(), value: value.to_owned() };
+        let marker = format!("/{}/", kind.segment());
+        let at = value.rfind(&marker).ok_or_else(bad)?;
+        let instance = InstanceArn::parse(&value[..at]).map_err(|_| bad())?;
+        let id = &value[at + marker.len()..];
+        if !is_id(id) {
+            return Err(bad());
+        }
+        Ok(instance.child(kind, id))
+    }
+
+    /// Parses and checks that the resource lives in `instance`.
+    pub fn parse_in(value: &str, kind: ResourceKind, instance: &InstanceArn) -> Result<Self, ArnError> {
+        let arn = Self::parse(value, kind)?;
+        if arn.instance != *instance {
+            return Err(ArnError::OtherInstance { expected: instance.to_string(), actual: arn.instance.to_string() });
+        }
+        Ok(arn)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.arn
+    }
+
+    pub fn instance(&self) -> &InstanceArn {
+        &self.instance
+    }
+
+    pub fn kind(&self) -> ResourceKind {
+        self.kind
+    }
+
+    pub fn id(&self) -> &str {
+        let segment = self.kind.segment();
+        &self.arn[self.instance.as_str().len() + segment.len() + 2..]
+    }
+}
+
+impl fmt::Display for ResourceArn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.arn)
+    }
+}
+
+/// A user's ARN, `<InstanceArn>/agent/<user id>`: the PhysicalResourceId of every resource this handler manages.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct UserArn(ResourceArn);
+
+impl UserArn {
+    pub fn parse(value: &str) -> Result<Self, ArnError> {
+        ResourceArn::parse(value, ResourceKind::Agent).map(Self)
+    }
+
+    pub fn new(instance: &InstanceArn, user_id: &str) -> Self {
+        Self(instance.child(ResourceKind::Agent, user_id))
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+
+    pub fn instance(&self) -> &InstanceArn {
+        self.0.instance()
+    }
+
+    pub fn user_id(&self) -> &str {
+        self.0.id()
+    }
+}
+
+impl fmt::Display for UserArn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const INSTANCE: &str = "arn:aws:connect:us-east-1:123456789012:instance/a1b2c3d4-0000-4000-8000-000000000001";
+
+    #[test]
+    fn instance_parses_and_exposes_its_id() {
+        let arn = InstanceArn::parse(INSTANCE).map_err(|e| e.to_string());
+        assert_eq!(arn.as_ref().map(|a| a.id()), Ok("a1b2c3d4-0000-4000-8000-000000000001"));
+    }
+
+    #[test]
+    fn instance_rejects_other_shapes() {
+        for bad in [
+            "",
+            "arn:aws:s3:::bucket",
+            "arn:aws:connect:us-east-1:12345:instance/x",
+            "arn:aws:connect:us-east-1:123456789012:instance/",
+            "arn:aws:connect:us-east-1:123456789012:instance/a/b",
+            "arn:aws:connect:us-east-1:123456789012:user/a",
+        ] {
+            assert!(InstanceArn::parse(bad).is_err(), "{bad:?} parsed");
+        }
+    }
+
+    #[test]
+    fn children_must_belong_to_the_instance() {
+        let Ok(instance) = InstanceArn::parse(INSTANCE) else { panic!("instance") };
+        let same = format!("{INSTANCE}/routing-profile/rp-1");
+        let other = "arn:aws:connect:us-east-1:123456789012:instance/other/routing-profile/rp-1";
+        assert_eq!(
+            ResourceArn::parse_in(&same, ResourceKind::RoutingProfile, &instance).map(|a| a.id().to_owned()),
+            Ok("rp-1".to_owned())
+        );
+        assert!(matches!(
+            ResourceArn::parse_in(other, ResourceKind::RoutingProfile, &instance),
+            Err(ArnError::OtherInstance { .. })
+        ));
+        assert!(ResourceArn::parse_in(&same, ResourceKind::SecurityProfile, &instance).is_err());
+    }
+
+    #[test]
+    fn user_arn_round_trips() {
+        let text = format!("{INSTANCE}/agent/u-1");
+        let Ok(user) = UserArn::parse(&text) else { panic!("user arn") };
+        assert_eq!(user.user_id(), "u-1");
+        assert_eq!(user.instance().as_str(), INSTANCE);
+        assert_eq!(user.to_string(), text);
+        assert!(UserArn::parse("MyUser-create-failed-123").is_err());
+    }
+}

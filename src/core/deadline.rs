@@ -1,0 +1,95 @@
+//! When a request must be answered: the earliest of the Lambda deadline, the template's
+//! `ServiceTimeout` and the response URL's expiry — and how much of that the work may use.
+
+use std::time::{Duration, SystemTime};
+
+/// Time kept back from the work for the response PUT (and its retries).
+pub const MAX_SEND_RESERVE: Duration = Duration::from_secs(3);
+/// Time kept back from the PUT so the invocation can still return to the runtime.
+pub const RETURN_MARGIN: Duration = Duration::from_millis(150);
+
+/// Which limit is the binding one, for the timeout reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    Lambda,
+    ServiceTimeout,
+    UrlExpiry,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deadlines {
+    /// The work is abandoned, and FAILED sent, at this point.
+    pub work: SystemTime,
+    /// The PUT (with retries) must be over by this point.
+    pub send: SystemTime,
+    pub binding: Limit,
+}
+
+/// Computes the deadlines of a request that started at `start`.
+pub fn deadlines(
+    start: SystemTime,
+    lambda: SystemTime,
+    service_timeout: Option<Duration>,
+    url_expiry: Option<SystemTime>,
+) -> Deadlines {
+    let mut binding = (lambda, Limit::Lambda);
+    for candidate in [
+        service_timeout.and_then(|t| start.checked_add(t)).map(|t| (t, Limit::ServiceTimeout)),
+        url_expiry.map(|t| (t, Limit::UrlExpiry)),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if candidate.0 < binding.0 {
+            binding = candidate;
+        }
+    }
+    let (hard, limit) = binding;
+    let send = hard.checked_sub(RETURN_MARGIN).unwrap_or(hard).max(start);
+    // A quarter of the budget, at most MAX_SEND_RESERVE: short budgets (tests, tight ServiceTimeouts) keep most for the work.
+    let budget = send.duration_since(start).unwrap_or_default();
+    let reserve = (budget / 4).min(MAX_SEND_RESERVE);
+    let work = send.checked_sub(reserve).unwrap_or(send).max(start);
+    Deadlines { work, send, binding: limit }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::UNIX_EPOCH;
+
+    fn at(seconds: u64) -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(1_000_000 + seconds)
+    }
+
+    #[test]
+    fn lambda_deadline_alone() {
+        let d = deadlines(at(0), at(300), None, None);
+        assert_eq!(d.binding, Limit::Lambda);
+        assert_eq!(d.send, at(300) - RETURN_MARGIN);
+        assert_eq!(d.work, d.send - MAX_SEND_RESERVE);
+    }
+
+    #[test]
+    fn the_earliest_limit_binds() {
+        assert_eq!(
+            deadlines(at(0), at(300), Some(Duration::from_secs(60)), Some(at(7200))).binding,
+            Limit::ServiceTimeout
+        );
+        assert_eq!(deadlines(at(0), at(300), Some(Duration::from_secs(600)), Some(at(100))).binding, Limit::UrlExpiry);
+        assert_eq!(deadlines(at(0), at(300), Some(Duration::from_secs(600)), Some(at(900))).binding, Limit::Lambda);
+    }
+
+    #[test]
+    fn short_budgets_keep_most_time_for_the_work() {
+        let d = deadlines(at(0), at(2), None, None);
+        let budget = d.send.duration_since(at(0)).unwrap_or_default();
+        assert_eq!(d.send.duration_since(d.work).unwrap_or_default(), budget / 4);
+    }
+
+    #[test]
+    fn past_deadlines_never_go_before_the_start() {
+        let d = deadlines(at(10), at(5), None, Some(at(1)));
+        assert_eq!((d.work, d.send), (at(10), at(10)));
+    }
+}

@@ -1,0 +1,52 @@
+//! The owner tag: which stack and logical resource created a user, so a repeated Create adopts
+//! its own user and never a stranger's. The key is [`super::model::OWNER_TAG_KEY`].
+
+/// Connect's limit on a tag value.
+const MAX_TAG_VALUE: usize = 256;
+
+/// The owner tag's value for a stack and logical resource: `<stack GUID>/<LogicalResourceId>`,
+/// with the logical id replaced by a stable hash when the value would pass 256 characters.
+pub fn owner_tag_value(stack_id: &str, logical_resource_id: &str) -> String {
+    // The stack id is `arn:…:stack/<name>/<guid>`; the GUID survives stack renames in the console.
+    let guid = stack_id.rsplit('/').next().filter(|g| !g.is_empty()).unwrap_or(stack_id);
+    let value = format!("{guid}/{logical_resource_id}");
+    if value.chars().count() <= MAX_TAG_VALUE {
+        return value;
+    }
+    let guid: String = guid.chars().take(MAX_TAG_VALUE - 18).collect();
+    format!("{guid}/{:016x}", fnv1a(format!("{stack_id}\n{logical_resource_id}").as_bytes()))
+}
+
+/// FNV-1a: a hash that is the same on every Rust version, so the tag stays stable across upgrades.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, b| (hash ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STACK: &str =
+        "arn:aws:cloudformation:us-east-1:123456789012:stack/contact-centre/6e0a3f10-cd7a-11ef-8a4b-0e1b2c3d4e5f";
+
+    #[test]
+    fn value_is_stack_guid_and_logical_id() {
+        assert_eq!(owner_tag_value(STACK, "AgentJohn"), "6e0a3f10-cd7a-11ef-8a4b-0e1b2c3d4e5f/AgentJohn");
+    }
+
+    #[test]
+    fn long_values_are_hashed_stably_and_fit() {
+        let long = "L".repeat(255);
+        let value = owner_tag_value(STACK, &long);
+        assert!(value.chars().count() <= MAX_TAG_VALUE);
+        assert_eq!(value, owner_tag_value(STACK, &long));
+        assert_ne!(value, owner_tag_value(STACK, &"M".repeat(255)));
+        assert!(value.starts_with("6e0a3f10-cd7a-11ef-8a4b-0e1b2c3d4e5f/"));
+    }
+
+    #[test]
+    fn different_resources_have_different_owners() {
+        assert_ne!(owner_tag_value(STACK, "A"), owner_tag_value(STACK, "B"));
+        assert_ne!(owner_tag_value(STACK, "A"), owner_tag_value("arn:…:stack/other/1234", "A"));
+    }
+}

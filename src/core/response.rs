@@ -1,0 +1,209 @@
+//! The response document CloudFormation reads, and the rules it must obey:
+//! verbatim ids, a non-empty Reason on FAILED, a physical id of 1–1024 bytes, flat string `Data` on
+//! SUCCESS only, and a body of at most 4096 bytes (the Reason is shortened to fit).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::event::Envelope;
+
+/// CloudFormation's limit on the whole response body.
+pub const MAX_BODY_BYTES: usize = 4096;
+/// CloudFormation's limit on a PhysicalResourceId.
+pub const MAX_PHYSICAL_ID_BYTES: usize = 1024;
+/// In provider mode the CDK framework wraps the reason with a log-group line of its own.
+pub const MAX_PROVIDER_REASON_BYTES: usize = 3072;
+const CUT_MARK: &str = " […]";
+
+/// How a request ended, before it is dressed as a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Success { physical_id: String, data: BTreeMap<String, String>, no_echo: bool },
+    Failed { physical_id: String, reason: String },
+}
+
+impl Outcome {
+    pub fn is_success(&self) -> bool {
+        matches!(self, Self::Success { .. })
+    }
+
+    pub fn physical_id(&self) -> &str {
+        match self {
+            Self::Success { physical_id, .. } | Self::Failed { physical_id, .. } => physical_id,
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Document<'a> {
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+    physical_resource_id: &'a str,
+    stack_id: &'a str,
+    request_id: &'a str,
+    logical_resource_id: &'a str,
+    no_echo: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'a BTreeMap<String, String>>,
+}
+
+/// The physical id a failed request answers with when it has no user of its own: deterministic for the
+/// request, never a user ARN, so a later Delete of it makes no call.
+pub fn failed_create_marker(envelope: &Envelope) -> String {
+    let logical = if envelope.logical_resource_id.is_empty() { "ConnectUser" } else { &envelope.logical_resource_id };
+    let request = if envelope.request_id.is_empty() { "unknown-request" } else { &envelope.request_id };
+    format!("{logical}-create-failed-{request}")
+}
+
+/// The serialized body, guaranteed to be at most [`MAX_BODY_BYTES`].
+pub fn body(envelope: &Envelope, outcome: &Outcome) -> Vec<u8> {
+    let (status, reason, physical_id, data, no_echo) = match outcome {
+        Outcome::Success { physical_id, data, no_echo } => {
+            ("SUCCESS", None, physical_id.as_str(), Some(data), *no_echo)
+        }
+        Outcome::Failed { physical_id, reason } => ("FAILED", Some(reason.as_str()), physical_id.as_str(), None, false),
+    };
+    let marker = failed_create_marker(envelope);
+    let physical_id = if physical_id.is_empty() { marker.as_str() } else { cut(physical_id, MAX_PHYSICAL_ID_BYTES) };
+    let reason = reason.map(|r| if r.trim().is_empty() { "request failed (no reason given)" } else { r });
+    let render = |reason: Option<&str>, data: Option<&BTreeMap<String, String>>, cap: usize| {
+        serde_json::to_vec(&Document {
+            status,
+            reason,
+            physical_resource_id: cut(physical_id, cap),
+            stack_id: cut(&envelope.stack_id, cap),
+            request_id: cut(&envelope.request_id, cap / 4),
+            logical_resource_id: cut(&envelope.logical_resource_id, cap / 2),
+            no_echo,
+            data,
+        })
+        .unwrap_or_default()
+    };
+    let full = render(reason, data, MAX_BODY_BYTES);
+    if full.len() <= MAX_BODY_BYTES {
+        return full;
+    }
+    if let Some(reason) = reason {
+        // Escaping makes the cost of a reason byte vary, so search for the longest head that fits.
+        let (mut fits, mut too_long) = (0, reason.len());
+        let shortened = |keep: usize| format!("{}{CUT_MARK}", cut(reason, keep));
+        while too_long - fits > 1 {
+            let mid = (fits + too_long) / 2;
+            if render(Some(&shortened(mid)), data, MAX_BODY_BYTES).len() <= MAX_BODY_BYTES {
+                fits = mid;
+            } else {
+                too_long = mid;
+            }
+        }
+        let body = render(Some(&shortened(fits)), data, MAX_BODY_BYTES);
+        if body.len() <= MAX_BODY_BYTES {
+            return body;
+        }
+    }
+    // Only ids or Data beyond any real-world size get here: drop Data and cap every copied field.
+    render(reason.map(|_| "request failed; the reason was too long to send"), None, 512)
+}
+
+/// `text` cut to at most `max` bytes at a character boundary.
+pub fn cut(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// The reason as the CDK Provider framework will receive it: under [`MAX_PROVIDER_REASON_BYTES`].
+pub fn provider_reason(reason: &str) -> String {
+    if reason.len() <= MAX_PROVIDER_REASON_BYTES {
+        return reason.to_owned();
+    }
+    format!("{}{CUT_MARK}", cut(reason, MAX_PROVIDER_REASON_BYTES - CUT_MARK.len()))
+}
+
+/// The document a provider-mode invocation returns to the CDK framework.
+pub fn provider_result(outcome: &Outcome) -> serde_json::Value {
+    match outcome {
+        Outcome::Success { physical_id, data, no_echo } => serde_json::json!({
+            "PhysicalResourceId": physical_id, "Data": data, "NoEcho": no_echo
+        }),
+        Outcome::Failed { physical_id, .. } => serde_json::json!({ "PhysicalResourceId": physical_id }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    fn envelope() -> Envelope {
+        Envelope {
+            response_url: None,
+            stack_id: "arn:aws:cloudformation:us-east-1:123456789012:stack/s/guid".into(),
+            request_id: "r-1".into(),
+            logical_resource_id: "User".into(),
+            physical_resource_id: None,
+            request_type: "Create".into(),
+        }
+    }
+
+    fn parsed(body: &[u8]) -> Value {
+        serde_json::from_slice(body).unwrap_or(Value::Null)
+    }
+
+    #[test]
+    fn success_copies_ids_and_flat_data() {
+        let data = BTreeMap::from([("UserArn".to_owned(), "arn:u".to_owned())]);
+        let doc = parsed(&body(&envelope(), &Outcome::Success { physical_id: "arn:u".into(), data, no_echo: false }));
+        assert_eq!(doc["Status"], "SUCCESS");
+        assert_eq!(doc["StackId"], envelope().stack_id);
+        assert_eq!(doc["RequestId"], "r-1");
+        assert_eq!(doc["LogicalResourceId"], "User");
+        assert_eq!(doc["PhysicalResourceId"], "arn:u");
+        assert_eq!(doc["Data"]["UserArn"], "arn:u");
+        assert!(doc.get("Reason").is_none());
+    }
+
+    #[test]
+    fn failed_has_a_reason_no_data_and_never_an_empty_id() {
+        let doc = parsed(&body(&envelope(), &Outcome::Failed { physical_id: String::new(), reason: " ".into() }));
+        assert_eq!(doc["Status"], "FAILED");
+        assert_eq!(doc["PhysicalResourceId"], "User-create-failed-r-1");
+        assert!(doc["Reason"].as_str().is_some_and(|r| !r.trim().is_empty()));
+        assert!(doc.get("Data").is_none());
+    }
+
+    #[test]
+    fn a_20_kb_multibyte_reason_is_cut_to_fit_at_a_char_boundary() {
+        let reason = "é→😀\"\\\n".repeat(20 * 1024 / 12);
+        let bytes = body(&envelope(), &Outcome::Failed { physical_id: "p".into(), reason: reason.clone() });
+        assert!(bytes.len() <= MAX_BODY_BYTES, "{}", bytes.len());
+        let doc = parsed(&bytes);
+        let sent = doc["Reason"].as_str().unwrap_or_default();
+        assert!(sent.ends_with(CUT_MARK), "{sent}");
+        assert!(reason.starts_with(sent.trim_end_matches(CUT_MARK)));
+        assert!(bytes.len() > MAX_BODY_BYTES - 200, "cut far more than needed: {}", bytes.len());
+    }
+
+    #[test]
+    fn oversized_ids_still_fit() {
+        let mut e = envelope();
+        e.stack_id = "s".repeat(5000);
+        e.logical_resource_id = "l".repeat(5000);
+        let bytes = body(&e, &Outcome::Failed { physical_id: "p".repeat(5000), reason: "r".repeat(5000) });
+        assert!(bytes.len() <= MAX_BODY_BYTES);
+        assert_eq!(parsed(&bytes)["Status"], "FAILED");
+    }
+
+    #[test]
+    fn provider_reason_stays_under_3_kb() {
+        assert!(provider_reason(&"ü".repeat(4000)).len() <= MAX_PROVIDER_REASON_BYTES);
+        assert_eq!(provider_reason("short"), "short");
+    }
+}

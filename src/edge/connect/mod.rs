@@ -1,0 +1,91 @@
+//! The Amazon Connect client edge: the [`Connect`] trait the lifecycle runs through, its error type,
+//! the `aws-sdk-connect` implementation ([`SdkConnect`]) and the retry policy ([`Retrying`]).
+
+mod retry;
+mod sdk;
+
+use std::fmt;
+use std::future::Future;
+
+use crate::core::arn::{InstanceArn, UserArn};
+use crate::core::model::{LiveUser, Proficiencies};
+use crate::core::plan::{Call, NewUser};
+
+pub use super::backoff::Backoff;
+pub use retry::Retrying;
+pub use sdk::SdkConnect;
+
+/// What kind of failure a Connect call had: decides whether it is retried and what the lifecycle makes of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// `ResourceNotFoundException`: the user, instance or a referenced resource does not exist.
+    NotFound,
+    /// `DuplicateResourceException`: the username is taken.
+    Duplicate,
+    /// `ThrottlingException`, `TooManyRequestsException`, `LimitExceededException`.
+    Throttled,
+    /// `InternalServiceException` or any HTTP 5xx.
+    Server,
+    /// The request or its response was lost: connection refused or dropped, timeouts.
+    Network,
+    /// Connect (or the SDK, before sending) rejected the input.
+    Invalid,
+    /// Anything else (access denied, quotas, unexpected answers): final.
+    Other,
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}
+
+/// One Connect call failed. Displays as `"{operation}: {code}: {message}"`, the shape of a CloudFormation reason.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{operation}: {code}: {message}")]
+pub struct ConnectError {
+    pub operation: &'static str,
+    pub kind: ErrorKind,
+    /// Connect's error code (`ResourceNotFoundException`), or one of this crate's (`NetworkError`, `Timeout`, `InvalidInput`).
+    pub code: String,
+    pub message: String,
+}
+
+impl ConnectError {
+    pub fn new(operation: &'static str, kind: ErrorKind, code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { operation, kind, code: code.into(), message: message.into() }
+    }
+
+    /// Throttling, server errors and lost requests may succeed when tried again; everything else is final.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self.kind, ErrorKind::Throttled | ErrorKind::Server | ErrorKind::Network)
+    }
+}
+
+/// The Connect operations the lifecycle needs, in the project's own types.
+///
+/// Identifiers are taken from the ARN types: the instance of an existing user is the part of its ARN
+/// before `/agent/`.
+pub trait Connect: Send + Sync + 'static {
+    /// `CreateUser`; the new user's ARN as Connect returns it.
+    fn create_user(&self, user: &NewUser) -> impl Future<Output = Result<UserArn, ConnectError>> + Send;
+
+    /// `DescribeUser`, with ids turned into ARNs of the user's instance. `proficiencies` is `None`.
+    fn describe_user(&self, user: &UserArn) -> impl Future<Output = Result<LiveUser, ConnectError>> + Send;
+
+    /// `ListUserProficiencies`, every page.
+    fn list_proficiencies(&self, user: &UserArn) -> impl Future<Output = Result<Proficiencies, ConnectError>> + Send;
+
+    /// The user of `instance` whose username is exactly `username`, if any.
+    fn find_user(
+        &self,
+        instance: &InstanceArn,
+        username: &str,
+    ) -> impl Future<Output = Result<Option<UserArn>, ConnectError>> + Send;
+
+    /// One write call on an existing user.
+    fn apply(&self, user: &UserArn, call: &Call) -> impl Future<Output = Result<(), ConnectError>> + Send;
+
+    /// `DeleteUser`.
+    fn delete_user(&self, user: &UserArn) -> impl Future<Output = Result<(), ConnectError>> + Send;
+}

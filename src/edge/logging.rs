@@ -1,0 +1,73 @@
+//! Log setup for Lambda: JSON or text as `AWS_LAMBDA_LOG_FORMAT` says, the level from
+//! `AWS_LAMBDA_LOG_LEVEL` (or `RUST_LOG`), and the request's ids on every line through the
+//! handler's `request` span. Nothing here decides what is logged; redaction lives in the types.
+
+use tracing_subscriber::EnvFilter;
+
+/// What the environment asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogSettings {
+    pub json: bool,
+    pub filter: String,
+}
+
+impl LogSettings {
+    pub fn from_values(format: Option<&str>, lambda_level: Option<&str>, rust_log: Option<&str>) -> Self {
+        let json = format.is_some_and(|f| f.eq_ignore_ascii_case("json"));
+        let filter = match (lambda_level.map(str::to_ascii_lowercase).as_deref(), rust_log) {
+            (Some(level @ ("trace" | "debug" | "info" | "warn" | "error")), _) => level.to_owned(),
+            (Some("fatal"), _) => "error".to_owned(),
+            (_, Some(filter)) if !filter.is_empty() => filter.to_owned(),
+            _ => "info".to_owned(),
+        };
+        // The SDK's own debug lines include request details; keep them at warn unless asked by RUST_LOG.
+        let filter = if rust_log.is_some_and(|f| !f.is_empty()) {
+            filter
+        } else {
+            format!("{filter},aws_smithy=warn,aws_sdk=warn,hyper=warn")
+        };
+        Self { json, filter }
+    }
+
+    pub fn from_env() -> Self {
+        let var = |name| std::env::var(name).ok();
+        Self::from_values(
+            var("AWS_LAMBDA_LOG_FORMAT").as_deref(),
+            var("AWS_LAMBDA_LOG_LEVEL").as_deref(),
+            var("RUST_LOG").as_deref(),
+        )
+    }
+}
+
+/// Installs the global subscriber. Lambda adds its own timestamps to text lines, so text omits them.
+pub fn init(settings: &LogSettings) {
+    let filter = EnvFilter::try_new(&settings.filter).unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let result = if settings.json {
+        builder.json().with_current_span(true).with_span_list(false).flatten_event(true).with_target(false).try_init()
+    } else {
+        builder.without_time().with_ansi(false).try_init()
+    };
+    // Already installed (tests): the first one stays.
+    drop(result);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lambda_settings_win_and_default_is_info_text() {
+        assert_eq!(
+            LogSettings::from_values(None, None, None),
+            LogSettings { json: false, filter: "info,aws_smithy=warn,aws_sdk=warn,hyper=warn".into() }
+        );
+        let s = LogSettings::from_values(Some("JSON"), Some("DEBUG"), None);
+        assert!(s.json && s.filter.starts_with("debug,"));
+        assert_eq!(LogSettings::from_values(Some("Text"), Some("FATAL"), None).filter.split(',').next(), Some("error"));
+        assert_eq!(
+            LogSettings::from_values(None, None, Some("cfn_connect_user=trace")).filter,
+            "cfn_connect_user=trace"
+        );
+    }
+}

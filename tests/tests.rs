@@ -1,0 +1,6 @@
+//! The integration tests, compiled into one binary. Each module proves one area through the real
+//! code paths: the handler over real HTTP against the Connect emulator and the response receiver,
+//! and the release binary under the fake Lambda Runtime API.
+
+mod support;
+mod connect_client;
