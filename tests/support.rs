@@ -126,7 +126,7 @@ impl World {
     pub async fn create_john(&self) -> String {
         let response = self.send(self.create_event(self.john())).await;
         assert_eq!(response.status(), "SUCCESS", "{:?}", response.reason());
-        response.physical_id().to_owned()
+        response.physical_id().expect("a physical id").to_owned()
     }
 
     pub fn user(&self, arn: &str) -> Value {

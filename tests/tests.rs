@@ -2,5 +2,6 @@
 //! code paths: the handler over real HTTP against the Connect emulator and the response receiver,
 //! and the release binary under the fake Lambda Runtime API.
 
+mod protocol;
 mod support;
 mod connect_client;

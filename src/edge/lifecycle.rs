@@ -81,8 +81,9 @@ impl From<ConnectError> for Failure {
 
 /// The PhysicalResourceId a failed request answers with when the failure names none.
 pub fn default_physical_id(request: Option<&Request>, envelope: &Envelope) -> String {
+    // A request too broken to parse still keeps an id CloudFormation sent: it names an existing resource.
     match (request.map(|r| r.kind), &envelope.physical_resource_id) {
-        (Some(RequestType::Create) | None, _) | (_, None) => failed_create_marker(envelope),
+        (Some(RequestType::Create), _) | (_, None) => failed_create_marker(envelope),
         (_, Some(id)) => id.clone(),
     }
 }

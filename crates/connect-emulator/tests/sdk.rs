@@ -10,10 +10,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "sdk/errors.rs"]
 mod errors;
+#[path = "sdk/faults.rs"]
 mod faults;
+#[path = "sdk/operations.rs"]
 mod operations;
+#[path = "sdk/pagination.rs"]
 mod pagination;
+#[path = "sdk/validation.rs"]
 mod validation;
 
 use std::time::Duration;

@@ -1,0 +1,374 @@
+//! The custom-resource protocol (protocol.md): exactly one well-formed response per request, on time,
+//! whatever happens — bad events, panics, deadlines, a flaky response URL — and provider mode.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::{Duration, SystemTime};
+
+use cfn_connect_user::core::arn::{InstanceArn, UserArn};
+use cfn_connect_user::core::model::{LiveUser, Proficiencies};
+use cfn_connect_user::core::plan::{Call, NewUser};
+use cfn_connect_user::edge::connect::{Connect, ConnectError, SdkConnect};
+use cfn_connect_user::edge::handler::{Handler, HandlerError, Invocation, Mode};
+use connect_emulator::connect::Fault;
+use connect_emulator::receiver::{Reply, dead_url};
+use serde_json::{Value, json};
+
+use crate::support::World;
+
+async fn failed_reason(world: &World, event: Value) -> String {
+    let response = world.send(event).await;
+    assert_eq!(response.status(), "FAILED", "{}", response.body_text());
+    response.reason().unwrap_or_default().to_owned()
+}
+
+#[tokio::test]
+async fn every_broken_request_is_answered_failed_with_a_reason() {
+    let world = World::start().await;
+    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>, &str)> = vec![
+        ("unknown RequestType", Box::new(|e| e["RequestType"] = json!("Upsert")), "unknown RequestType \"Upsert\""),
+        ("RequestType not a string", Box::new(|e| e["RequestType"] = json!(3)), "unknown RequestType"),
+        ("no RequestType", Box::new(|e| drop(e.as_object_mut().unwrap().remove("RequestType"))), "no RequestType"),
+        ("properties a string", Box::new(|e| e["ResourceProperties"] = json!("Username=x")), "ResourceProperties must be a JSON object"),
+        ("no properties", Box::new(|e| drop(e.as_object_mut().unwrap().remove("ResourceProperties"))), "no ResourceProperties"),
+        ("no StackId", Box::new(|e| drop(e.as_object_mut().unwrap().remove("StackId"))), "no StackId"),
+        ("bad ServiceTimeout", Box::new(|e| e["ServiceTimeout"] = json!("soon")), "ServiceTimeout"),
+        ("wrong property type", Box::new(|e| e["ResourceProperties"]["PhoneConfig"]["PhoneType"] = json!("SOFTPHONE")), "PhoneConfig.PhoneType"),
+        ("unknown property", Box::new(|e| e["ResourceProperties"]["Nickname"] = json!("jd")), "Nickname"),
+    ];
+    for (name, break_it, expected) in cases {
+        let mut event = world.create_event(world.john());
+        break_it(&mut event);
+        let reason = failed_reason(&world, event).await;
+        assert!(reason.contains(expected), "{name}: {reason}");
+    }
+    assert_eq!(world.emulator.user_count(), 0, "no user is created from a broken request");
+}
+
+#[tokio::test]
+async fn an_update_without_old_properties_keeps_its_physical_id() {
+    let world = World::start().await;
+    let mut event = world.update_event("arn:aws:connect:us-east-1:123456789012:instance/i/agent/u", json!({}), world.john());
+    event.as_object_mut().unwrap().remove("OldResourceProperties");
+    let response = world.send(event).await;
+    assert_eq!(response.status(), "FAILED");
+    assert_eq!(response.physical_id(), Some("arn:aws:connect:us-east-1:123456789012:instance/i/agent/u"));
+}
+
+#[tokio::test]
+async fn unknown_top_level_fields_are_tolerated() {
+    let world = World::start().await;
+    let mut event = world.create_event(world.john());
+    event["ServiceTimeout"] = json!("120");
+    event["SomeFieldAddedIn2030"] = json!({"nested": [1, 2]});
+    let response = world.send(event).await;
+    assert_eq!(response.status(), "SUCCESS", "{:?}", response.reason());
+}
+
+/// A Connect client that panics inside one operation: the handler's work must not take the response down with it.
+struct PanicsOn<C>(C, &'static str);
+
+impl<C: Connect> Connect for PanicsOn<C> {
+    async fn create_user(&self, user: &NewUser) -> Result<UserArn, ConnectError> {
+        if self.1 == "CreateUser" {
+            panic!("injected panic in CreateUser");
+        }
+        self.0.create_user(user).await
+    }
+    async fn describe_user(&self, user: &UserArn) -> Result<LiveUser, ConnectError> {
+        self.0.describe_user(user).await
+    }
+    async fn list_proficiencies(&self, user: &UserArn) -> Result<Proficiencies, ConnectError> {
+        self.0.list_proficiencies(user).await
+    }
+    async fn find_user(&self, instance: &InstanceArn, username: &str) -> Result<Option<UserArn>, ConnectError> {
+        self.0.find_user(instance, username).await
+    }
+    async fn apply(&self, user: &UserArn, call: &Call) -> Result<(), ConnectError> {
+        if self.1 == call.operation() {
+            panic!("injected panic in {}", call.operation());
+        }
+        self.0.apply(user, call).await
+    }
+    async fn delete_user(&self, user: &UserArn) -> Result<(), ConnectError> {
+        self.0.delete_user(user).await
+    }
+}
+
+#[tokio::test]
+async fn a_panic_is_answered_failed_and_keeps_the_created_users_id() {
+    let world = World::start().await;
+    let connect = PanicsOn(SdkConnect::for_endpoint(&world.emulator.endpoint_url(), "us-east-1"), "AssociateUserProficiencies");
+    let handler = Handler::new(connect, cfn_connect_user::edge::sender::http_client().unwrap(), Mode::Respond);
+    let mut props = world.john();
+    props["UserProficiencies"] = json!([{"AttributeName": "Language", "AttributeValue": "Spanish", "Level": "3"}]);
+    let started = SystemTime::now();
+    let result = handler.handle(world.create_event(props), Invocation { started, deadline: started + Duration::from_secs(60) }).await;
+    assert!(result.is_ok(), "{result:?}");
+    let response = world.receiver.next().await;
+    assert_eq!(response.status(), "FAILED");
+    let reason = response.reason().unwrap_or_default();
+    assert!(reason.contains("panicked") && reason.contains("calling AssociateUserProficiencies"), "{reason}");
+    // The user exists, so the rollback's Delete must be able to find it.
+    let id = response.physical_id().unwrap_or_default();
+    assert!(UserArn::parse(id).is_ok() && world.emulator.describe(id).is_some(), "{id}");
+}
+
+#[tokio::test]
+async fn a_panic_before_any_user_answers_with_the_marker_id() {
+    let world = World::start().await;
+    let connect = PanicsOn(SdkConnect::for_endpoint(&world.emulator.endpoint_url(), "us-east-1"), "CreateUser");
+    let handler = Handler::new(connect, cfn_connect_user::edge::sender::http_client().unwrap(), Mode::Respond);
+    let started = SystemTime::now();
+    let event = world.create_event(world.john());
+    let request_id = event["RequestId"].as_str().unwrap().to_owned();
+    handler.handle(event, Invocation { started, deadline: started + Duration::from_secs(60) }).await.unwrap();
+    let response = world.receiver.next().await;
+    assert_eq!(response.status(), "FAILED");
+    assert_eq!(response.physical_id(), Some(format!("AgentJohnDoe-create-failed-{request_id}").as_str()));
+}
+
+async fn slow_create_world() -> World {
+    let world = World::start().await;
+    world.emulator.set_latency("CreateUser", Duration::from_secs(120));
+    world
+}
+
+fn assert_timed_out_before(response: &connect_emulator::receiver::Recorded, deadline: SystemTime, limit: &str) {
+    assert_eq!(response.status(), "FAILED");
+    let reason = response.reason().unwrap_or_default();
+    assert!(reason.starts_with("timed out after") && reason.contains("while calling CreateUser"), "{reason}");
+    assert!(reason.contains(limit), "{reason}");
+    assert!(response.received_at < deadline, "answered {:?} after the deadline", response.received_at.duration_since(deadline));
+}
+
+#[tokio::test]
+async fn the_lambda_deadline_is_answered_before_it_passes() {
+    let world = slow_create_world().await;
+    let started = SystemTime::now();
+    let deadline = started + Duration::from_secs(2);
+    let result = world.handler.handle(world.create_event(world.john()), Invocation { started, deadline }).await;
+    assert!(result.is_ok(), "{result:?}");
+    assert_timed_out_before(&world.receiver.next().await, deadline, "the Lambda function's timeout");
+}
+
+#[tokio::test]
+async fn service_timeout_is_answered_before_it_passes() {
+    let world = slow_create_world().await;
+    let mut event = world.create_event(world.john());
+    event["ServiceTimeout"] = json!("2");
+    let started = SystemTime::now();
+    world.invoke(event).await.unwrap();
+    assert_timed_out_before(&world.receiver.next().await, started + Duration::from_secs(2), "ServiceTimeout");
+}
+
+#[tokio::test]
+async fn the_response_urls_expiry_is_answered_before_it_passes() {
+    for sigv2 in [false, true] {
+        let world = slow_create_world().await;
+        let mut event = world.create_event(world.john());
+        let valid_for = Duration::from_secs(3);
+        let url = if sigv2 { world.receiver.url_sigv2_expiring_in(valid_for) } else { world.receiver.url_sigv4_expiring_in(valid_for) };
+        let issued = SystemTime::now();
+        event["ResponseURL"] = json!(url);
+        world.invoke(event).await.unwrap();
+        // Expiry is in whole seconds from the signing second: the URL may die up to a second early.
+        assert_timed_out_before(&world.receiver.next().await, issued + Duration::from_secs(2), "the response URL's expiry");
+    }
+}
+
+#[tokio::test]
+async fn a_500_then_200_delivers_one_response() {
+    let world = World::start().await;
+    world.receiver.reply_with(vec![Reply::Status(500), Reply::Status(503)]);
+    let response = world.send(world.create_event(world.john())).await;
+    assert_eq!(response.status(), "SUCCESS");
+    let attempts = world.receiver.responses();
+    assert_eq!(attempts.iter().map(|r| r.status_answered).collect::<Vec<_>>(), vec![500, 503, 200]);
+    assert!(attempts.windows(2).all(|w| w[0].body == w[1].body), "every attempt sends the same document");
+}
+
+#[tokio::test]
+async fn a_403_is_not_retried_and_the_invocation_still_succeeds() {
+    let world = World::start().await;
+    world.receiver.reply_with(vec![Reply::Status(403)]);
+    let result = world.invoke(world.create_event(world.john())).await;
+    assert!(result.is_ok(), "retrying the invocation cannot fix a rejected URL: {result:?}");
+    assert_eq!(world.receiver.responses().len(), 1);
+}
+
+#[tokio::test]
+async fn a_dead_response_url_fails_the_invocation_so_lambda_retries() {
+    let world = World::start().await;
+    let mut event = world.create_event(world.john());
+    event["ResponseURL"] = json!(dead_url());
+    let result = world.invoke_within(event, Duration::from_secs(3)).await;
+    assert!(matches!(result, Err(HandlerError::Undelivered(_))), "{result:?}");
+}
+
+#[tokio::test]
+async fn a_hanging_response_url_is_bounded_by_the_deadline() {
+    let world = World::start().await;
+    world.receiver.reply_with(vec![Reply::Hang, Reply::Hang, Reply::Hang, Reply::Hang]);
+    let started = SystemTime::now();
+    let result = world.invoke_within(world.create_event(world.john()), Duration::from_secs(3)).await;
+    assert!(matches!(result, Err(HandlerError::Undelivered(_))), "{result:?}");
+    assert!(SystemTime::now() < started + Duration::from_secs(3), "returned after the Lambda deadline");
+}
+
+#[tokio::test]
+async fn an_insecure_response_url_is_refused_without_a_put() {
+    let world = World::start().await;
+    let mut event = world.create_event(world.john());
+    event["ResponseURL"] = json!("http://198.51.100.7/response?X-Amz-Signature=abc");
+    let result = world.invoke(event).await;
+    match result {
+        Err(HandlerError::Unanswerable(message)) => assert!(!message.contains("abc"), "{message}"),
+        other => panic!("expected Unanswerable, got {other:?}"),
+    }
+    assert_eq!(world.emulator.user_count(), 0);
+}
+
+#[tokio::test]
+async fn a_20_kb_reason_with_multibyte_characters_fits_in_4096_bytes() {
+    let world = World::start().await;
+    let mut props = world.john();
+    // 400 invalid tags with multi-byte keys: a validation reason far over 20 KB.
+    props["Tags"] = json!((0..400).map(|i| json!({"Key": format!("aws:ключ-{i}-😀"), "Value": "v"})).collect::<Vec<_>>());
+    let response = world.send(world.create_event(props)).await;
+    assert_eq!(response.status(), "FAILED");
+    assert!(response.body.len() <= 4096, "{}", response.body.len());
+    let reason = response.reason().unwrap_or_default();
+    assert!(reason.starts_with("invalid properties: ") && reason.ends_with("[…]"), "{reason}");
+}
+
+#[tokio::test]
+async fn every_sns_record_is_answered() {
+    let world = World::start().await;
+    let mut second = world.john();
+    second["Username"] = json!("jane.roe");
+    let payload = json!({"Records": [
+        {"EventSource": "aws:sns", "Sns": {"Message": world.create_event(world.john()).to_string()}},
+        {"EventSource": "aws:sns", "Sns": {"Message": world.create_event(second).to_string()}},
+    ]});
+    world.invoke(payload).await.unwrap();
+    let responses = world.receiver.delivered(2).await;
+    assert!(responses.iter().all(|r| r.status() == "SUCCESS"), "{responses:?}");
+    assert_eq!(world.emulator.user_count(), 2);
+}
+
+#[tokio::test]
+async fn provider_mode_returns_the_result_and_puts_nothing() {
+    let world = World::with_mode(Mode::Return).await;
+    let result = world.invoke(world.create_event(world.john())).await.unwrap();
+    let id = result["PhysicalResourceId"].as_str().unwrap();
+    assert!(UserArn::parse(id).is_ok(), "{result}");
+    assert_eq!(result["Data"]["UserArn"], id);
+    assert_eq!(result["Data"]["Username"], "john.doe");
+    assert!(world.receiver.responses().is_empty(), "provider mode must not PUT");
+}
+
+#[tokio::test]
+async fn provider_mode_fails_the_invocation_with_the_reason() {
+    let world = World::with_mode(Mode::Return).await;
+    let mut props = world.john();
+    props["Tags"] = json!((0..400).map(|i| json!({"Key": format!("aws:{i}"), "Value": "v"})).collect::<Vec<_>>());
+    match world.invoke(world.create_event(props)).await {
+        Err(HandlerError::Failed(reason)) => {
+            assert!(reason.contains("Tags[0].Key"), "{reason}");
+            assert!(reason.len() <= 3072, "{}", reason.len());
+        }
+        other => panic!("expected a failed invocation, got {other:?}"),
+    }
+    assert!(world.receiver.responses().is_empty());
+}
+
+#[tokio::test]
+async fn a_request_without_response_url_is_provider_mode() {
+    let world = World::start().await;
+    let mut event = world.create_event(world.john());
+    event.as_object_mut().unwrap().remove("ResponseURL");
+    let result = world.invoke(event).await.unwrap();
+    assert!(result["PhysicalResourceId"].as_str().is_some_and(|id| UserArn::parse(id).is_ok()), "{result}");
+}
+
+#[tokio::test]
+async fn connect_throttling_then_success_is_one_success() {
+    let world = World::start().await;
+    world.emulator.fail_next("CreateUser", 3, Fault::Error(connect_emulator::connect::ErrorCode::Throttling));
+    let response = world.send(world.create_event(world.john())).await;
+    assert_eq!(response.status(), "SUCCESS", "{:?}", response.reason());
+}
+
+#[tokio::test]
+async fn a_delete_with_broken_properties_still_deletes() {
+    let world = World::start().await;
+    let arn = world.create_john().await;
+    let response = world.send(world.delete_event(&arn, json!({"Username": 42, "Bogus": true}))).await;
+    assert_eq!(response.status(), "SUCCESS", "{:?}", response.reason());
+    assert!(world.emulator.describe(&arn).is_none());
+}
+
+mod never_silent {
+    //! No JSON payload makes the handler panic or end without a response when a usable ResponseURL is present.
+
+    use super::*;
+    use proptest::prelude::*;
+
+    fn json_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(Value::from),
+            "[ -~]{0,12}".prop_map(Value::from),
+            prop_oneof![Just("Create"), Just("Update"), Just("Delete"), Just("true"), Just("120")].prop_map(Value::from),
+        ];
+        leaf.prop_recursive(3, 24, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
+                prop::collection::btree_map(
+                    prop_oneof![
+                        Just("RequestType".to_owned()),
+                        Just("ResourceProperties".to_owned()),
+                        Just("OldResourceProperties".to_owned()),
+                        Just("PhysicalResourceId".to_owned()),
+                        Just("Username".to_owned()),
+                        Just("PhoneConfig".to_owned()),
+                        Just("Tags".to_owned()),
+                        "[A-Za-z]{1,8}",
+                    ],
+                    inner,
+                    0..5
+                )
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, .. ProptestConfig::default() })]
+
+        #[test]
+        fn any_payload_with_a_response_url_gets_exactly_one_response(mut payload in json_value(), kind in 0..4u8) {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            runtime.block_on(async {
+                let world = World::start().await;
+                if !payload.is_object() {
+                    payload = json!({"Junk": payload});
+                }
+                let object = payload.as_object_mut().unwrap();
+                object.insert("ResponseURL".into(), json!(world.receiver.url()));
+                if kind > 0 {
+                    object.insert("RequestType".into(), json!(["Create", "Update", "Delete"][usize::from(kind - 1)]));
+                }
+                let result = world.invoke_within(payload, Duration::from_secs(20)).await;
+                prop_assert!(result.is_ok(), "{result:?}");
+                let delivered = world.receiver.delivered(1).await;
+                prop_assert_eq!(delivered.len(), 1);
+                prop_assert_eq!(world.receiver.responses().len(), 1);
+                Ok(())
+            })?;
+        }
+    }
+}
