@@ -328,7 +328,9 @@ async fn proficiencies_are_read_across_pages() {
         (key("Skill", "Sales"), 3.0),
     ]);
     env.connect.apply(&arn, &Call::AssociateProficiencies(all.clone())).await.expect("associated");
+    env.emulator.clear_calls();
     assert_eq!(env.connect.list_proficiencies(&arn).await.expect("listed"), all);
+    assert_eq!(count(&env.emulator, "ListUserProficiencies"), 3);
 }
 
 #[tokio::test]
@@ -407,6 +409,7 @@ async fn network_failures_are_retryable_errors() {
     env.emulator.fail_next("DescribeUser", 1, Fault::DropConnection);
     let e = env.connect.describe_user(&arn).await.expect_err("dropped");
     assert_eq!(e.kind, ErrorKind::Network, "{e}");
+    eprintln!("DEBUG {e}");
     assert!(e.is_retryable());
 
     // Nothing listens on port 1: the connection is refused.
@@ -414,6 +417,7 @@ async fn network_failures_are_retryable_errors() {
     let e = nowhere.describe_user(&arn).await.expect_err("refused");
     assert_eq!((e.kind, e.code.as_str()), (ErrorKind::Network, "NetworkError"), "{e}");
     assert!(!e.message.contains('?'), "{e}");
+    eprintln!("DEBUG {e}");
 }
 
 #[tokio::test]

@@ -3,5 +3,6 @@
 //! and the release binary under the fake Lambda Runtime API.
 
 mod protocol;
+mod readme;
 mod support;
 mod connect_client;

@@ -58,7 +58,8 @@ fn join(errors: &[PropertyError]) -> String {
     errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
 }
 
-const TOP_LEVEL: &[&str] = &[
+/// The properties of `Custom::ConnectUser`: those of `AWS::Connect::User`, plus `AdoptExisting`.
+pub const PROPERTIES: &[&str] = &[
     "InstanceArn",
     "Username",
     "RoutingProfileArn",
@@ -76,10 +77,9 @@ const TOP_LEVEL: &[&str] = &[
     "UserProficiencies",
     "Tags",
     "AdoptExisting",
-    // Added by CloudFormation, not properties of the user.
-    "ServiceToken",
-    "ServiceTimeout",
 ];
+/// Added by CloudFormation to `ResourceProperties`; not properties of the user.
+const CLOUDFORMATION_KEYS: &[&str] = &["ServiceToken", "ServiceTimeout"];
 const IDENTITY_INFO: &[&str] = &["FirstName", "LastName", "Email", "SecondaryEmail", "Mobile"];
 const PHONE_CONFIG: &[&str] =
     &["PhoneType", "AutoAccept", "AfterContactWorkTimeLimit", "DeskPhoneNumber", "PersistentConnection"];
@@ -111,7 +111,8 @@ pub fn parse(properties: &Value) -> Result<UserSpec, Invalid> {
         }]));
     };
     let e = &mut Errors::default();
-    let top = Obj::new(String::new(), map, TOP_LEVEL, e);
+    let known: Vec<&str> = PROPERTIES.iter().chain(CLOUDFORMATION_KEYS).copied().collect();
+    let top = Obj::new(String::new(), map, &known, e);
 
     let instance = top.req("InstanceArn", e).and_then(|f| {
         let s = f.string(e)?;

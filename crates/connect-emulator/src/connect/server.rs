@@ -4,7 +4,10 @@
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::task::{Context, Poll};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
@@ -15,7 +18,8 @@ use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use serde_json::{Map, Value, json};
-use tokio::net::TcpListener;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
 use tokio::task::{JoinHandle, JoinSet};
 
 use super::error::{ApiError, ErrorCode};
@@ -59,10 +63,14 @@ pub fn spawn(listener: TcpListener, shared: Arc<Shared>) -> JoinHandle<()> {
                         continue;
                     };
                     let shared = Arc::clone(&shared);
+                    let reset = Arc::new(AtomicBool::new(false));
+                    let io = ResettableStream { stream, reset: Arc::clone(&reset) };
                     connections.spawn(async move {
-                        let service = service_fn(move |request| serve(Arc::clone(&shared), request));
+                        let service = service_fn(move |request| {
+                            serve(Arc::clone(&shared), Arc::clone(&reset), request)
+                        });
                         // A dropped connection or a client that went away ends here; nothing to report.
-                        let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+                        let _ = http1::Builder::new().serve_connection(TokioIo::new(io), service).await;
                     });
                 }
                 Some(_) = connections.join_next(), if !connections.is_empty() => {}
@@ -71,7 +79,47 @@ pub fn spawn(listener: TcpListener, shared: Arc<Shared>) -> JoinHandle<()> {
     })
 }
 
-async fn serve(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Response<Full<Bytes>>, Dropped> {
+/// A connection that closes with a TCP reset instead of a FIN once `reset` is set, so the client sees
+/// "connection reset by peer" (an I/O error) rather than a clean end of stream.
+struct ResettableStream {
+    stream: TcpStream,
+    reset: Arc<AtomicBool>,
+}
+
+impl Drop for ResettableStream {
+    fn drop(&mut self) {
+        if self.reset.load(Ordering::SeqCst) {
+            // Zero linger makes the close send RST; failing to set it still closes the connection.
+            let _ = self.stream.set_zero_linger();
+        }
+    }
+}
+
+impl AsyncRead for ResettableStream {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for ResettableStream {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.get_mut().stream).poll_write(cx, buf)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_shutdown(cx)
+    }
+}
+
+async fn serve(
+    shared: Arc<Shared>,
+    reset: Arc<AtomicBool>,
+    request: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, Dropped> {
     let method = request.method().as_str().to_owned();
     let path = request.uri().path().to_owned();
     let query = request.uri().query().map(str::to_owned);
@@ -100,6 +148,7 @@ async fn serve(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Respon
         Verdict::Fault(Fault::ErrorWithMessage(code, message)) => Err(ApiError::new(code, message)),
         Verdict::Fault(Fault::DropConnection) => {
             shared.control().record(record(0, None));
+            reset.store(true, Ordering::SeqCst);
             return Err(Dropped);
         }
         Verdict::Fault(Fault::Hang) => {

@@ -12,12 +12,14 @@ use crate::{TestResult, create_user, single_shot};
 async fn unknown_user_and_instance_are_resource_not_found() -> TestResult {
     let emulator = Emulator::start().await?;
     let client = single_shot(&emulator);
-    let missing_user = client.delete_user().instance_id(Seed::INSTANCE_1).user_id("00000000-0000-4000-8000-000000000000").send().await;
+    let missing_user =
+        client.delete_user().instance_id(Seed::INSTANCE_1).user_id("00000000-0000-4000-8000-000000000000").send().await;
     let error = missing_user.expect_err("not found").into_service_error();
     assert!(matches!(error, DeleteUserError::ResourceNotFoundException(_)), "{error:?}");
     assert!(error.message().is_some_and(|m| m.contains("User not found")));
 
-    let missing_instance = client.describe_user().instance_id("a1b2c3d4-0000-4000-8000-00000000ffff").user_id("x").send().await;
+    let missing_instance =
+        client.describe_user().instance_id("a1b2c3d4-0000-4000-8000-00000000ffff").user_id("x").send().await;
     let error = missing_instance.expect_err("not found").into_service_error();
     assert!(matches!(error, DescribeUserError::ResourceNotFoundException(_)), "{error:?}");
     Ok(())

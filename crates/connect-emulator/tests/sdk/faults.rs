@@ -18,7 +18,8 @@ async fn fail_next_counts_only_its_operation() -> TestResult {
     // Other operations are unaffected and do not use up the faults.
     client.list_users().instance_id(Seed::INSTANCE_1).send().await?;
     for _ in 0..2 {
-        let error = client.describe_user().instance_id(Seed::INSTANCE_1).user_id(&id).send().await.expect_err("injected");
+        let error =
+            client.describe_user().instance_id(Seed::INSTANCE_1).user_id(&id).send().await.expect_err("injected");
         assert!(matches!(error.into_service_error(), DescribeUserError::InternalServiceException(_)));
     }
     client.describe_user().instance_id(Seed::INSTANCE_1).user_id(&id).send().await?;
@@ -125,12 +126,25 @@ async fn the_call_log_records_every_call() -> TestResult {
         .await?;
     let id = created.user_id().unwrap_or_default().to_owned();
     client.describe_user().instance_id(Seed::INSTANCE_1).user_id(&id).send().await?;
-    let failed = client.update_user_routing_profile().instance_id(Seed::INSTANCE_1).user_id(&id).routing_profile_id("nope").send().await;
+    let failed = client
+        .update_user_routing_profile()
+        .instance_id(Seed::INSTANCE_1)
+        .user_id(&id)
+        .routing_profile_id("nope")
+        .send()
+        .await;
     assert!(failed.is_err());
-    client.update_user_hierarchy().instance_id(Seed::INSTANCE_1).user_id(&id).hierarchy_group_id(Seed::HIERARCHY_GROUP_1).send().await?;
+    client
+        .update_user_hierarchy()
+        .instance_id(Seed::INSTANCE_1)
+        .user_id(&id)
+        .hierarchy_group_id(Seed::HIERARCHY_GROUP_1)
+        .send()
+        .await?;
 
     let calls = emulator.calls();
-    let summary: Vec<(&str, u16, bool)> = calls.iter().map(|c| (c.operation.as_str(), c.status, c.is_write())).collect();
+    let summary: Vec<(&str, u16, bool)> =
+        calls.iter().map(|c| (c.operation.as_str(), c.status, c.is_write())).collect();
     assert_eq!(
         summary,
         [

@@ -4,7 +4,7 @@ use aws_sdk_connect::operation::describe_user::DescribeUserError;
 use aws_sdk_connect::operation::update_user_routing_profile::UpdateUserRoutingProfileError;
 use aws_sdk_connect::types::{
     AfterContactWorkConfig, AfterContactWorkConfigPerChannel, AutoAcceptConfig, Channel, PersistentConnectionConfig,
-    PhoneNumberConfig, PhoneType, StringCondition, StringComparisonType, UserIdentityInfo, UserPhoneConfig,
+    PhoneNumberConfig, PhoneType, StringComparisonType, StringCondition, UserIdentityInfo, UserPhoneConfig,
     UserProficiency, UserProficiencyDisassociate, UserSearchCriteria, VoiceEnhancementConfig, VoiceEnhancementMode,
 };
 use connect_emulator::{Emulator, Seed};
@@ -23,7 +23,12 @@ async fn create_describe_delete_round_trip() -> TestResult {
         .username("jane.doe@example.com")
         .password("Secr3tPassword")
         .identity_info(
-            UserIdentityInfo::builder().first_name("Jane").last_name("Doe").email("jane@example.com").mobile("+12065550100").build(),
+            UserIdentityInfo::builder()
+                .first_name("Jane")
+                .last_name("Doe")
+                .email("jane@example.com")
+                .mobile("+12065550100")
+                .build(),
         )
         .phone_config(
             UserPhoneConfig::builder()
@@ -73,7 +78,10 @@ async fn create_describe_delete_round_trip() -> TestResult {
     let raw = emulator.describe(arn).expect("stored");
     assert!(raw.get("Password").is_none());
     assert_eq!(emulator.password_of(id).as_deref(), Some("Secr3tPassword"));
-    assert_eq!(emulator.find_by_username(Seed::INSTANCE_1, "jane.doe@example.com").map(|u| u["Id"].clone()), Some(json!(id)));
+    assert_eq!(
+        emulator.find_by_username(Seed::INSTANCE_1, "jane.doe@example.com").map(|u| u["Id"].clone()),
+        Some(json!(id))
+    );
     assert_eq!(emulator.user_count(), 1);
 
     client.delete_user().instance_id(Seed::INSTANCE_1).user_id(arn).send().await?;
@@ -89,7 +97,10 @@ async fn a_new_user_has_default_voice_settings() -> TestResult {
     let client = client(&emulator);
     let (id, _) = create_user(&client, "plain").await?;
     let user = emulator.describe(&id).expect("stored");
-    assert_eq!(user["PhoneConfig"], json!({"PhoneType": "SOFT_PHONE", "AutoAccept": false, "AfterContactWorkTimeLimit": 0}));
+    assert_eq!(
+        user["PhoneConfig"],
+        json!({"PhoneType": "SOFT_PHONE", "AutoAccept": false, "AfterContactWorkTimeLimit": 0})
+    );
     assert_eq!(user["AutoAcceptConfigs"], json!([{"Channel": "VOICE", "AutoAccept": false}]));
     assert_eq!(
         user["AfterContactWorkConfigs"],
@@ -112,16 +123,31 @@ async fn identifiers_are_ids_or_arns_and_stay_in_their_instance() -> TestResult 
     assert_eq!(by_arns.user().and_then(|u| u.id()), Some(id.as_str()));
 
     let other = seed.routing_profile_arn(Seed::INSTANCE_2, Seed::INSTANCE_2_ROUTING_PROFILE);
-    let refused = client.update_user_routing_profile().instance_id(Seed::INSTANCE_1).user_id(&id).routing_profile_id(other).send().await;
+    let refused = client
+        .update_user_routing_profile()
+        .instance_id(Seed::INSTANCE_1)
+        .user_id(&id)
+        .routing_profile_id(other)
+        .send()
+        .await;
     assert!(matches!(
         refused.map_err(|e| e.into_service_error()),
         Err(UpdateUserRoutingProfileError::ResourceNotFoundException(_))
     ));
-    let unknown = client.update_user_routing_profile().instance_id(Seed::INSTANCE_1).user_id(&id).routing_profile_id("nope").send().await;
+    let unknown = client
+        .update_user_routing_profile()
+        .instance_id(Seed::INSTANCE_1)
+        .user_id(&id)
+        .routing_profile_id("nope")
+        .send()
+        .await;
     assert!(unknown.is_err());
     // The user is not visible through the other instance.
     let elsewhere = client.describe_user().instance_id(Seed::INSTANCE_2).user_id(&id).send().await;
-    assert!(matches!(elsewhere.map_err(|e| e.into_service_error()), Err(DescribeUserError::ResourceNotFoundException(_))));
+    assert!(matches!(
+        elsewhere.map_err(|e| e.into_service_error()),
+        Err(DescribeUserError::ResourceNotFoundException(_))
+    ));
     Ok(())
 }
 
@@ -140,7 +166,13 @@ async fn updates_change_what_they_name() -> TestResult {
         .identity_info(UserIdentityInfo::builder().first_name("Ann").secondary_email("ann@example.org").build())
         .send()
         .await?;
-    client.update_user_routing_profile().instance_id(i1).user_id(&arn).routing_profile_id(Seed::ROUTING_PROFILE_1_SALES).send().await?;
+    client
+        .update_user_routing_profile()
+        .instance_id(i1)
+        .user_id(&arn)
+        .routing_profile_id(Seed::ROUTING_PROFILE_1_SALES)
+        .send()
+        .await?;
     client
         .update_user_security_profiles()
         .instance_id(i1)
@@ -149,7 +181,13 @@ async fn updates_change_what_they_name() -> TestResult {
         .security_profile_ids(seed.security_profile_arn(i1, Seed::SECURITY_PROFILE_QA))
         .send()
         .await?;
-    client.update_user_hierarchy().instance_id(i1).user_id(&id).hierarchy_group_id(Seed::HIERARCHY_GROUP_1).send().await?;
+    client
+        .update_user_hierarchy()
+        .instance_id(i1)
+        .user_id(&id)
+        .hierarchy_group_id(Seed::HIERARCHY_GROUP_1)
+        .send()
+        .await?;
     let user = emulator.describe(&id).expect("stored");
     assert_eq!(user["IdentityInfo"], json!({"FirstName": "Ann", "SecondaryEmail": "ann@example.org"}));
     assert_eq!(user["RoutingProfileId"], Seed::ROUTING_PROFILE_1_SALES);
@@ -186,7 +224,10 @@ async fn phone_config_and_channel_lists_are_one_state() -> TestResult {
         .await?;
     let user = emulator.describe(&id).expect("stored");
     assert_eq!(user["AutoAcceptConfigs"], json!([{"Channel": "VOICE", "AutoAccept": true}]));
-    assert_eq!(user["PhoneNumberConfigs"], json!([{"Channel": "VOICE", "PhoneType": "DESK_PHONE", "PhoneNumber": "+442071234567"}]));
+    assert_eq!(
+        user["PhoneNumberConfigs"],
+        json!([{"Channel": "VOICE", "PhoneType": "DESK_PHONE", "PhoneNumber": "+442071234567"}])
+    );
     assert_eq!(user["PersistentConnectionConfigs"], json!([{"Channel": "VOICE", "PersistentConnection": true}]));
     assert_eq!(user["AfterContactWorkConfigs"][0]["AfterContactWorkConfig"]["AfterContactWorkTimeLimit"], 45);
 
@@ -202,12 +243,17 @@ async fn phone_config_and_channel_lists_are_one_state() -> TestResult {
                 .after_contact_work_config(AfterContactWorkConfig::builder().after_contact_work_time_limit(120).build())
                 .build()?,
         )
-        .phone_number_configs(PhoneNumberConfig::builder().channel(Channel::Voice).phone_type(PhoneType::SoftPhone).build()?)
+        .phone_number_configs(
+            PhoneNumberConfig::builder().channel(Channel::Voice).phone_type(PhoneType::SoftPhone).build()?,
+        )
         .persistent_connection_configs(
             PersistentConnectionConfig::builder().channel(Channel::Voice).persistent_connection(false).build()?,
         )
         .voice_enhancement_configs(
-            VoiceEnhancementConfig::builder().channel(Channel::Voice).voice_enhancement_mode(VoiceEnhancementMode::NoiseSuppression).build()?,
+            VoiceEnhancementConfig::builder()
+                .channel(Channel::Voice)
+                .voice_enhancement_mode(VoiceEnhancementMode::NoiseSuppression)
+                .build()?,
         )
         .send()
         .await?;
@@ -222,7 +268,15 @@ async fn phone_config_and_channel_lists_are_one_state() -> TestResult {
     assert_eq!(user.after_contact_work_configs().len(), 2);
     assert_eq!(user.voice_enhancement_configs()[0].voice_enhancement_mode(), &VoiceEnhancementMode::NoiseSuppression);
 
-    // A PhoneConfig without AutoAccept or time limit resets both; the desk number stays.
+    // The VOICE phone-number entry was replaced as a whole: no desk number any more.
+    assert!(phone.desk_phone_number().is_none());
+
+    // A PhoneConfig without AutoAccept or time limit resets both; without DeskPhoneNumber, the number stays.
+    let desk = UserPhoneConfig::builder()
+        .phone_type(PhoneType::DeskPhone)
+        .desk_phone_number("+442071234567")
+        .auto_accept(true);
+    client.update_user_phone_config().instance_id(i1).user_id(&id).phone_config(desk.build()).send().await?;
     client
         .update_user_phone_config()
         .instance_id(i1)
@@ -231,8 +285,11 @@ async fn phone_config_and_channel_lists_are_one_state() -> TestResult {
         .send()
         .await?;
     let user = emulator.describe(&id).expect("stored");
+    assert_eq!(user["PhoneConfig"]["AutoAccept"], false);
     assert_eq!(user["PhoneConfig"]["AfterContactWorkTimeLimit"], 0);
+    assert_eq!(user["PhoneConfig"]["PhoneType"], "SOFT_PHONE");
     assert_eq!(user["PhoneConfig"]["DeskPhoneNumber"], "+442071234567");
+    assert_eq!(user["PhoneConfig"]["PersistentConnection"], false);
     assert_eq!(user["AutoAcceptConfigs"][1], json!({"Channel": "CHAT", "AutoAccept": true}));
     Ok(())
 }
@@ -248,10 +305,18 @@ async fn create_with_channel_lists_only() -> TestResult {
         .routing_profile_id(Seed::ROUTING_PROFILE_1)
         .security_profile_ids(Seed::SECURITY_PROFILE_AGENT)
         .auto_accept_configs(
-            AutoAcceptConfig::builder().channel(Channel::Voice).auto_accept(true).agent_first_callback_auto_accept(true).build()?,
+            AutoAcceptConfig::builder()
+                .channel(Channel::Voice)
+                .auto_accept(true)
+                .agent_first_callback_auto_accept(true)
+                .build()?,
         )
         .phone_number_configs(
-            PhoneNumberConfig::builder().channel(Channel::Voice).phone_type(PhoneType::DeskPhone).phone_number("+3312345678").build()?,
+            PhoneNumberConfig::builder()
+                .channel(Channel::Voice)
+                .phone_type(PhoneType::DeskPhone)
+                .phone_number("+3312345678")
+                .build()?,
         )
         .send()
         .await?;
@@ -260,7 +325,10 @@ async fn create_with_channel_lists_only() -> TestResult {
         user["PhoneConfig"],
         json!({"PhoneType": "DESK_PHONE", "AutoAccept": true, "AfterContactWorkTimeLimit": 0, "DeskPhoneNumber": "+3312345678"})
     );
-    assert_eq!(user["AutoAcceptConfigs"], json!([{"Channel": "VOICE", "AutoAccept": true, "AgentFirstCallbackAutoAccept": true}]));
+    assert_eq!(
+        user["AutoAcceptConfigs"],
+        json!([{"Channel": "VOICE", "AutoAccept": true, "AgentFirstCallbackAutoAccept": true}])
+    );
     Ok(())
 }
 
@@ -301,10 +369,19 @@ async fn proficiencies_associate_update_disassociate() -> TestResult {
         .user_proficiencies(proficiency("Skill", "Billing", 4.5)?)
         .send()
         .await?;
-    client.update_user_proficiencies().instance_id(i1).user_id(&id).user_proficiencies(proficiency("Skill", "Billing", 1.0)?).send().await?;
+    client
+        .update_user_proficiencies()
+        .instance_id(i1)
+        .user_id(&id)
+        .user_proficiencies(proficiency("Skill", "Billing", 1.0)?)
+        .send()
+        .await?;
     let listed = client.list_user_proficiencies().instance_id(i1).user_id(&id).send().await?;
-    let levels: Vec<(String, f32)> =
-        listed.user_proficiency_list().iter().map(|p| (format!("{}={}", p.attribute_name(), p.attribute_value()), p.level())).collect();
+    let levels: Vec<(String, f32)> = listed
+        .user_proficiency_list()
+        .iter()
+        .map(|p| (format!("{}={}", p.attribute_name(), p.attribute_value()), p.level()))
+        .collect();
     assert_eq!(levels, [("Language=Spanish".to_owned(), 2.0), ("Skill=Billing".to_owned(), 1.0)]);
     assert!(listed.last_modified_time().is_some());
 
@@ -329,11 +406,16 @@ async fn proficiencies_associate_update_disassociate() -> TestResult {
         .disassociate_user_proficiencies()
         .instance_id(i1)
         .user_id(&id)
-        .user_proficiencies(UserProficiencyDisassociate::builder().attribute_name("Language").attribute_value("Spanish").build()?)
+        .user_proficiencies(
+            UserProficiencyDisassociate::builder().attribute_name("Language").attribute_value("Spanish").build()?,
+        )
         .send()
         .await?;
     let user = emulator.describe(&id).expect("stored");
-    assert_eq!(user["UserProficiencyList"], json!([{"AttributeName": "Skill", "AttributeValue": "Billing", "Level": 1.0}]));
+    assert_eq!(
+        user["UserProficiencyList"],
+        json!([{"AttributeName": "Skill", "AttributeValue": "Billing", "Level": 1.0}])
+    );
     Ok(())
 }
 
@@ -347,7 +429,9 @@ async fn search_users_by_username() -> TestResult {
     client.tag_resource().resource_arn(&alice_arn).tags("owner", "stack-1").send().await?;
     let search = |field: &str, value: &str, comparison: StringComparisonType| {
         let criteria = UserSearchCriteria::builder()
-            .string_condition(StringCondition::builder().field_name(field).value(value).comparison_type(comparison).build())
+            .string_condition(
+                StringCondition::builder().field_name(field).value(value).comparison_type(comparison).build(),
+            )
             .build();
         client.search_users().instance_id(Seed::INSTANCE_1).search_criteria(criteria).send()
     };
@@ -378,7 +462,8 @@ async fn usernames_are_unique_per_instance() -> TestResult {
     create_user(&client, "twin").await?;
     let again = create_user(&client, "twin").await;
     let error = again.expect_err("a duplicate");
-    let error = error.downcast::<aws_sdk_connect::error::SdkError<aws_sdk_connect::operation::create_user::CreateUserError>>()?;
+    let error = error
+        .downcast::<aws_sdk_connect::error::SdkError<aws_sdk_connect::operation::create_user::CreateUserError>>()?;
     let service = error.into_service_error();
     assert!(service.is_duplicate_resource_exception());
     assert_eq!(service.to_string(), "DuplicateResourceException: User with username twin already exists");

@@ -40,7 +40,14 @@ async fn list_users_in_pages() -> TestResult {
     assert!(big.next_token().is_none());
 
     // The SDK's own paginator follows the tokens too.
-    let all: Vec<_> = client.list_users().instance_id(Seed::INSTANCE_1).into_paginator().items().send().collect::<Result<Vec<_>, _>>().await?;
+    let all: Vec<_> = client
+        .list_users()
+        .instance_id(Seed::INSTANCE_1)
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await?;
     assert_eq!(all.len(), 5);
 
     let bad_token = single_shot(&emulator).list_users().instance_id(Seed::INSTANCE_1).next_token("forged").send().await;
@@ -56,8 +63,16 @@ async fn list_user_proficiencies_in_pages() -> TestResult {
     let client = client(&emulator);
     let (id, _) = create_user(&client, "polyglot").await?;
     let mut request = client.associate_user_proficiencies().instance_id(Seed::INSTANCE_1).user_id(&id);
-    for (name, value) in [("Language", "English"), ("Language", "Spanish"), ("Language", "French"), ("Skill", "Billing"), ("Skill", "Sales")] {
-        request = request.user_proficiencies(UserProficiency::builder().attribute_name(name).attribute_value(value).level(3.0).build()?);
+    for (name, value) in [
+        ("Language", "English"),
+        ("Language", "Spanish"),
+        ("Language", "French"),
+        ("Skill", "Billing"),
+        ("Skill", "Sales"),
+    ] {
+        request = request.user_proficiencies(
+            UserProficiency::builder().attribute_name(name).attribute_value(value).level(3.0).build()?,
+        );
     }
     request.send().await?;
 
@@ -65,10 +80,19 @@ async fn list_user_proficiencies_in_pages() -> TestResult {
     let mut token = None;
     let mut pages = 0;
     loop {
-        let page = client.list_user_proficiencies().instance_id(Seed::INSTANCE_1).user_id(&id).max_results(2).set_next_token(token).send().await?;
+        let page = client
+            .list_user_proficiencies()
+            .instance_id(Seed::INSTANCE_1)
+            .user_id(&id)
+            .max_results(2)
+            .set_next_token(token)
+            .send()
+            .await?;
         pages += 1;
         assert!(page.user_proficiency_list().len() <= 2);
-        seen.extend(page.user_proficiency_list().iter().map(|p| format!("{}={}", p.attribute_name(), p.attribute_value())));
+        seen.extend(
+            page.user_proficiency_list().iter().map(|p| format!("{}={}", p.attribute_name(), p.attribute_value())),
+        );
         token = page.next_token().map(str::to_owned);
         if token.is_none() {
             break;
@@ -91,7 +115,13 @@ async fn search_users_in_pages() -> TestResult {
     }
     let first = client.search_users().instance_id(Seed::INSTANCE_1).max_results(2).send().await?;
     assert_eq!((first.users().len(), first.approximate_total_count()), (2, Some(3)));
-    let second = client.search_users().instance_id(Seed::INSTANCE_1).max_results(2).set_next_token(first.next_token().map(str::to_owned)).send().await?;
+    let second = client
+        .search_users()
+        .instance_id(Seed::INSTANCE_1)
+        .max_results(2)
+        .set_next_token(first.next_token().map(str::to_owned))
+        .send()
+        .await?;
     assert_eq!(second.users().len(), 1);
     assert!(second.next_token().is_none());
     Ok(())

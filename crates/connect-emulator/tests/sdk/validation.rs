@@ -1,13 +1,13 @@
 //! Request validation and the PhoneConfig/per-channel conflict rule, each answered `InvalidParameterException`.
 
-use aws_sdk_connect::error::ProvideErrorMetadata;
-use aws_sdk_connect::operation::create_user::builders::CreateUserFluentBuilder;
-use aws_sdk_connect::operation::create_user::CreateUserError;
-use aws_sdk_connect::types::{
-    AutoAcceptConfig, Channel, PersistentConnectionConfig, PhoneNumberConfig, PhoneType, UserIdentityInfo, UserPhoneConfig,
-    UserProficiency,
-};
 use aws_sdk_connect::Client;
+use aws_sdk_connect::error::ProvideErrorMetadata;
+use aws_sdk_connect::operation::create_user::CreateUserError;
+use aws_sdk_connect::operation::create_user::builders::CreateUserFluentBuilder;
+use aws_sdk_connect::types::{
+    AutoAcceptConfig, Channel, PersistentConnectionConfig, PhoneNumberConfig, PhoneType, UserIdentityInfo,
+    UserPhoneConfig, UserProficiency,
+};
 use connect_emulator::{Emulator, Seed};
 
 use crate::{TestResult, create_user, single_shot};
@@ -102,8 +102,9 @@ async fn other_create_user_rules() -> TestResult {
         .auto_accept_configs(AutoAcceptConfig::builder().channel(Channel::Chat).auto_accept(true).build()?)
         .auto_accept_configs(AutoAcceptConfig::builder().channel(Channel::Chat).auto_accept(false).build()?);
     assert!(rejected(twice).await?.contains("more than one entry"));
-    let chat_phone = base(&client, "ch")
-        .phone_number_configs(PhoneNumberConfig::builder().channel(Channel::Chat).phone_type(PhoneType::SoftPhone).build()?);
+    let chat_phone = base(&client, "ch").phone_number_configs(
+        PhoneNumberConfig::builder().channel(Channel::Chat).phone_type(PhoneType::SoftPhone).build()?,
+    );
     assert!(rejected(chat_phone).await?.contains("only VOICE"));
     // Several problems are reported together.
     let message = rejected(base(&client, "x y").password("weak")).await?;
@@ -147,7 +148,13 @@ async fn proficiencies_are_checked() -> TestResult {
     let associate = |name: &str, value: &str, level: f32| {
         let p = UserProficiency::builder().attribute_name(name).attribute_value(value).level(level).build();
         let request = client.associate_user_proficiencies().instance_id(Seed::INSTANCE_1).user_id(&id);
-        async move { request.user_proficiencies(p?).send().await.map_err(|e| -> Box<dyn std::error::Error> { Box::new(e.into_service_error()) }) }
+        async move {
+            request
+                .user_proficiencies(p?)
+                .send()
+                .await
+                .map_err(|e| -> Box<dyn std::error::Error> { Box::new(e.into_service_error()) })
+        }
     };
     for (name, value, level, expect) in [
         ("Language", "English", 0.5, "between 1.0 and 5.0"),
