@@ -409,7 +409,6 @@ async fn network_failures_are_retryable_errors() {
     env.emulator.fail_next("DescribeUser", 1, Fault::DropConnection);
     let e = env.connect.describe_user(&arn).await.expect_err("dropped");
     assert_eq!(e.kind, ErrorKind::Network, "{e}");
-    eprintln!("DEBUG {e}");
     assert!(e.is_retryable());
 
     // Nothing listens on port 1: the connection is refused.
@@ -417,7 +416,6 @@ async fn network_failures_are_retryable_errors() {
     let e = nowhere.describe_user(&arn).await.expect_err("refused");
     assert_eq!((e.kind, e.code.as_str()), (ErrorKind::Network, "NetworkError"), "{e}");
     assert!(!e.message.contains('?'), "{e}");
-    eprintln!("DEBUG {e}");
 }
 
 #[tokio::test]

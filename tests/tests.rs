@@ -2,6 +2,8 @@
 //! code paths: the handler over real HTTP against the Connect emulator and the response receiver,
 //! and the release binary under the fake Lambda Runtime API.
 
+mod faults;
+mod load;
 mod protocol;
 mod readme;
 mod support;

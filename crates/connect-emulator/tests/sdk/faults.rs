@@ -167,3 +167,22 @@ async fn the_call_log_records_every_call() -> TestResult {
     assert!(emulator.write_calls().is_empty());
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_creates_of_one_username_make_one_user() -> TestResult {
+    fn shareable<T: Send + Sync>(_: &T) {}
+    let emulator = Emulator::start().await?;
+    shareable(&emulator);
+    let client = single_shot(&emulator);
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..20 {
+        let client = client.clone();
+        let username = if i % 2 == 0 { "contested".to_owned() } else { format!("solo{i}") };
+        tasks.spawn(async move { create_user(&client, &username).await.is_ok() });
+    }
+    let successes = tasks.join_all().await.into_iter().filter(|ok| *ok).count();
+    assert_eq!(successes, 11);
+    assert_eq!(emulator.user_count(), 11);
+    assert_eq!(emulator.calls().iter().filter(|c| c.status == 409).count(), 9);
+    Ok(())
+}

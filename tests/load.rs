@@ -1,0 +1,92 @@
+//! Load against Connect's account quotas: many Creates then as many Deletes, issued concurrently against
+//! the emulator's token bucket. Every request ends in SUCCESS, none is lost, each before its deadline.
+//!
+//! `cargo test` runs a scaled version; the full size (200 users, 20 at a time, 2 requests/s with a burst of 5,
+//! Connect's default quota order of magnitude) takes a few minutes:
+//! `cargo test --release --test tests load::full_size -- --ignored --nocapture`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use cfn_connect_user::edge::handler::{Invocation, Mode};
+use connect_emulator::connect::Emulator;
+use serde_json::{Value, json};
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+use crate::support::World;
+
+/// CloudFormation's default wait for a custom resource is an hour; this test holds every request to 5 minutes.
+const DEADLINE: Duration = Duration::from_secs(300);
+
+struct Report {
+    wall: Duration,
+    throttles: u64,
+}
+
+/// Runs every request, at most `concurrency` at a time; each returns only once its response is delivered,
+/// so each is checked against its own deadline right then.
+async fn run_all(world: &Arc<World>, events: Vec<Value>, concurrency: usize) {
+    let permits = Arc::new(Semaphore::new(concurrency));
+    let mut tasks = JoinSet::new();
+    for event in events {
+        let (world, permits) = (world.clone(), permits.clone());
+        tasks.spawn(async move {
+            let _permit = permits.acquire_owned().await.unwrap();
+            let started = SystemTime::now();
+            let result = world.handler.handle(event, Invocation { started, deadline: started + DEADLINE }).await;
+            assert!(result.is_ok(), "{result:?}");
+            assert!(SystemTime::now() < started + DEADLINE, "answered after its deadline");
+        });
+    }
+    tasks.join_all().await;
+}
+
+async fn create_then_delete(users: usize, concurrency: usize, per_second: f64, burst: u32) -> Report {
+    let emulator = Emulator::builder().rate_limit(per_second, burst).start().await.unwrap();
+    let world = Arc::new(World::on(emulator, Mode::Respond).await);
+    let template = |i: usize| {
+        let mut props = world.john();
+        props["Username"] = json!(format!("agent.{i:03}"));
+        props
+    };
+    let started = Instant::now();
+
+    let creates: Vec<Value> = (0..users).map(|i| world.create_event(template(i))).collect();
+    run_all(&world, creates, concurrency).await;
+    let delivered = world.receiver.delivered(users).await;
+    assert_eq!(delivered.len(), users, "every Create answered");
+    assert!(delivered.iter().all(|r| r.status() == "SUCCESS"), "{:?}", delivered.iter().find(|r| r.status() != "SUCCESS").map(|r| r.reason()));
+    assert_eq!(world.emulator.user_count(), users, "one user per Create: none lost, none doubled");
+
+    let deletes: Vec<Value> =
+        delivered.iter().enumerate().map(|(i, r)| world.delete_event(r.physical_id().unwrap(), template(i))).collect();
+    run_all(&world, deletes, concurrency).await;
+    let all = world.receiver.delivered(2 * users).await;
+    assert!(all.iter().all(|r| r.status() == "SUCCESS"), "{:?}", all.iter().find(|r| r.status() != "SUCCESS").map(|r| r.reason()));
+    assert_eq!(world.emulator.user_count(), 0, "every user deleted");
+    assert_eq!(world.receiver.responses().len(), 2 * users, "exactly one response per request");
+
+    let report = Report { wall: started.elapsed(), throttles: world.emulator.throttled() };
+    eprintln!(
+        "load: {users} creates + {users} deletes, {concurrency} at a time, bucket {per_second}/s burst {burst}: {:.1} s wall, {} throttles absorbed",
+        report.wall.as_secs_f64(),
+        report.throttles
+    );
+    report
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scaled_load_under_a_token_bucket_loses_nothing() {
+    let report = create_then_delete(60, 20, 40.0, 5).await;
+    assert!(report.throttles > 0, "the bucket must actually throttle for this test to mean anything");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "full size takes minutes: cargo test --release --test tests load::full_size -- --ignored --nocapture"]
+async fn full_size() {
+    let report = create_then_delete(200, 20, 2.0, 5).await;
+    assert!(report.wall < DEADLINE * 2);
+}
