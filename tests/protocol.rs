@@ -25,7 +25,8 @@ async fn failed_reason(world: &World, event: Value) -> String {
 #[tokio::test]
 async fn every_broken_request_is_answered_failed_with_a_reason() {
     let world = World::start().await;
-    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>, &str)> = vec![
+    type Breakage = Box<dyn Fn(&mut Value)>;
+    let cases: Vec<(&str, Breakage, &str)> = vec![
         ("unknown RequestType", Box::new(|e| e["RequestType"] = json!("Upsert")), "unknown RequestType \"Upsert\""),
         ("RequestType not a string", Box::new(|e| e["RequestType"] = json!(3)), "unknown RequestType"),
         ("no RequestType", Box::new(|e| drop(e.as_object_mut().unwrap().remove("RequestType"))), "no RequestType"),

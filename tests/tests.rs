@@ -3,6 +3,7 @@
 //! and the release binary under the fake Lambda Runtime API.
 
 mod faults;
+mod fuzz;
 mod load;
 mod protocol;
 mod readme;

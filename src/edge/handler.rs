@@ -111,7 +111,7 @@ impl<C: Connect> Handler<C> {
             results.push(task.await.unwrap_or_else(|e| Err(HandlerError::Unanswerable(format!("internal error: {e}")))));
         }
         match results.len() {
-            1 => results.pop().unwrap_or_else(|| Ok(Value::Null)),
+            1 => results.pop().unwrap_or(Ok(Value::Null)),
             _ => {
                 let answers: Result<Vec<Value>, HandlerError> = results.into_iter().collect();
                 answers.map(Value::Array)

@@ -62,11 +62,12 @@ async fn run() -> Result<(), String> {
 
         event["ResponseURL"] = Value::String(receiver.url());
         // A sample Update or Delete names a placeholder user: point it at the user this run created.
-        if let (Some(user), Some(id)) = (&last_user, event.get("PhysicalResourceId").and_then(Value::as_str)) {
-            if UserArn::parse(id).is_ok() && id != user {
-                println!("(PhysicalResourceId replaced by the user this run created)");
-                event["PhysicalResourceId"] = Value::String(user.clone());
-            }
+        if let (Some(user), Some(id)) = (&last_user, event.get("PhysicalResourceId").and_then(Value::as_str))
+            && UserArn::parse(id).is_ok()
+            && id != user
+        {
+            println!("(PhysicalResourceId replaced by the user this run created)");
+            event["PhysicalResourceId"] = Value::String(user.clone());
         }
 
         emulator.clear_calls();
