@@ -124,7 +124,12 @@ impl World {
 
     /// Creates the seed user and returns its ARN.
     pub async fn create_john(&self) -> String {
-        let response = self.send(self.create_event(self.john())).await;
+        self.create_john_with(self.john()).await
+    }
+
+    /// Creates a user from `props` and returns its ARN.
+    pub async fn create_john_with(&self, props: Value) -> String {
+        let response = self.send(self.create_event(props)).await;
         assert_eq!(response.status(), "SUCCESS", "{:?}", response.reason());
         response.physical_id().expect("a physical id").to_owned()
     }

@@ -9,3 +9,4 @@ mod protocol;
 mod readme;
 mod support;
 mod connect_client;
+mod economy;

@@ -1,0 +1,107 @@
+//! API economy: the Connect calls each scenario makes. The floor is one read plus only the needed writes;
+//! the README's table is this one.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use connect_emulator::connect::Seed;
+use serde_json::{Value, json};
+
+use crate::support::World;
+
+fn full(world: &World) -> Value {
+    let mut props = world.john();
+    props["HierarchyGroupArn"] = json!(format!("{}/agent-group/{}", world.instance(), Seed::HIERARCHY_GROUP_1));
+    props["IdentityInfo"]["Mobile"] = json!("+14155550123");
+    props["UserProficiencies"] = json!([{"AttributeName": "Language", "AttributeValue": "English", "Level": "3"}]);
+    props
+}
+
+fn minimal(world: &World) -> Value {
+    let props = world.john();
+    json!({
+        "InstanceArn": props["InstanceArn"], "Username": "min.user",
+        "RoutingProfileArn": props["RoutingProfileArn"], "SecurityProfileArns": props["SecurityProfileArns"]
+    })
+}
+
+/// Runs `event` and returns the Connect operations it made, in order (failed calls marked with their status).
+async fn calls_of(world: &World, event: Value) -> Vec<String> {
+    world.emulator.clear_calls();
+    let response = world.send(event).await;
+    assert_eq!(response.status(), "SUCCESS", "{:?}", response.reason());
+    world
+        .emulator
+        .calls()
+        .into_iter()
+        .map(|c| if c.status == 200 { c.operation } else { format!("{} ({})", c.operation, c.status) })
+        .collect()
+}
+
+async fn update_calls(change: impl Fn(&World, &mut Value)) -> Vec<String> {
+    let world = World::start().await;
+    let old = full(&world);
+    let arn = world.create_john_with(old.clone()).await;
+    let mut new = old.clone();
+    change(&world, &mut new);
+    calls_of(&world, world.update_event(&arn, old, new)).await
+}
+
+#[tokio::test]
+async fn creates_make_one_call_plus_proficiencies() {
+    let world = World::start().await;
+    assert_eq!(calls_of(&world, world.create_event(minimal(&world))).await, ["CreateUser"]);
+    assert_eq!(calls_of(&world, world.create_event(full(&world))).await, ["CreateUser", "AssociateUserProficiencies"]);
+}
+
+#[tokio::test]
+async fn a_replayed_create_reads_and_writes_nothing_more() {
+    let world = World::start().await;
+    let event = world.create_event(world.john());
+    calls_of(&world, event.clone()).await;
+    assert_eq!(calls_of(&world, event).await, ["CreateUser (409)", "SearchUsers", "DescribeUser"]);
+}
+
+#[tokio::test]
+async fn a_no_op_update_is_one_read_per_family_read() {
+    assert_eq!(update_calls(|_, _| {}).await, ["DescribeUser", "ListUserProficiencies"]);
+    let world = World::start().await;
+    let arn = world.create_john().await;
+    assert_eq!(calls_of(&world, world.update_event(&arn, world.john(), world.john())).await, ["DescribeUser"]);
+}
+
+#[tokio::test]
+async fn each_update_family_is_one_read_and_one_write() {
+    let read = ["DescribeUser", "ListUserProficiencies"];
+    let expect = |write: &str| read.iter().map(|s| s.to_string()).chain([write.to_owned()]).collect::<Vec<_>>();
+    assert_eq!(update_calls(|_, p| p["IdentityInfo"]["LastName"] = json!("Roe")).await, expect("UpdateUserIdentityInfo"));
+    assert_eq!(update_calls(|_, p| p["PhoneConfig"]["AutoAccept"] = json!("false")).await, expect("UpdateUserPhoneConfig"));
+    assert_eq!(
+        update_calls(|_, p| p["VoiceEnhancementConfigs"] = json!([{"Channel": "VOICE", "VoiceEnhancementMode": "NOISE_SUPPRESSION"}])).await,
+        expect("UpdateUserConfig")
+    );
+    assert_eq!(
+        update_calls(|w, p| p["RoutingProfileArn"] = json!(format!("{}/routing-profile/{}", w.instance(), Seed::ROUTING_PROFILE_1_SALES))).await,
+        expect("UpdateUserRoutingProfile")
+    );
+    assert_eq!(
+        update_calls(|w, p| p["HierarchyGroupArn"] = json!(format!("{}/agent-group/{}", w.instance(), Seed::HIERARCHY_GROUP_2))).await,
+        expect("UpdateUserHierarchy")
+    );
+    assert_eq!(
+        update_calls(|w, p| p["SecurityProfileArns"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!(format!("{}/security-profile/{}", w.instance(), Seed::SECURITY_PROFILE_QA))))
+        .await,
+        expect("UpdateUserSecurityProfiles")
+    );
+    assert_eq!(update_calls(|_, p| p["UserProficiencies"][0]["Level"] = json!("4")).await, expect("UpdateUserProficiencies"));
+    assert_eq!(update_calls(|_, p| p["Tags"][0]["Value"] = json!("sales")).await, expect("TagResource"));
+}
+
+#[tokio::test]
+async fn a_delete_is_one_call() {
+    let world = World::start().await;
+    let arn = world.create_john().await;
+    assert_eq!(calls_of(&world, world.delete_event(&arn, world.john())).await, ["DeleteUser"]);
+}
