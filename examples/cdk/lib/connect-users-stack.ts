@@ -69,7 +69,7 @@ export function connectUserPolicyStatements(instanceArns: string[]): iam.PolicyS
     }),
     new iam.PolicyStatement({
       sid: 'FindUsers',
-      actions: ['connect:ListUsers', 'connect:SearchUsers'],
+      actions: ['connect:SearchUsers'],
       resources: instanceArns,
     }),
   ];
