@@ -10,13 +10,14 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
+use cfn_connect_user::edge::backoff::Backoff;
 use cfn_connect_user::edge::handler::{Invocation, Mode};
 use connect_emulator::connect::Emulator;
 use serde_json::{Value, json};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use crate::support::World;
+use crate::support::{World, fast_backoff};
 
 /// CloudFormation's default wait for a custom resource is an hour; this test holds every request to 5 minutes.
 const DEADLINE: Duration = Duration::from_secs(300);
@@ -44,9 +45,9 @@ async fn run_all(world: &Arc<World>, events: Vec<Value>, concurrency: usize) {
     tasks.join_all().await;
 }
 
-async fn create_then_delete(users: usize, concurrency: usize, per_second: f64, burst: u32) -> Report {
+async fn create_then_delete(users: usize, concurrency: usize, per_second: f64, burst: u32, backoff: Backoff) -> Report {
     let emulator = Emulator::builder().rate_limit(per_second, burst).start().await.unwrap();
-    let world = Arc::new(World::on(emulator, Mode::Respond).await);
+    let world = Arc::new(World::on_with_backoff(emulator, Mode::Respond, backoff).await);
     let template = |i: usize| {
         let mut props = world.john();
         props["Username"] = json!(format!("agent.{i:03}"));
@@ -80,13 +81,14 @@ async fn create_then_delete(users: usize, concurrency: usize, per_second: f64, b
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scaled_load_under_a_token_bucket_loses_nothing() {
-    let report = create_then_delete(60, 20, 40.0, 5).await;
+    let report = create_then_delete(60, 20, 40.0, 5, fast_backoff()).await;
     assert!(report.throttles > 0, "the bucket must actually throttle for this test to mean anything");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "full size takes minutes: cargo test --release --test tests load::full_size -- --ignored --nocapture"]
 async fn full_size() {
-    let report = create_then_delete(200, 20, 2.0, 5).await;
+    // The production backoff: the throttle count is then what a real deployment would cause.
+    let report = create_then_delete(200, 20, 2.0, 5, Backoff::default()).await;
     assert!(report.wall < DEADLINE * 2);
 }

@@ -38,8 +38,13 @@ impl World {
     }
 
     pub async fn on(emulator: Emulator, mode: Mode) -> World {
+        Self::on_with_backoff(emulator, mode, fast_backoff()).await
+    }
+
+    /// With the Connect retries' backoff as given (the production default, for realistic load figures).
+    pub async fn on_with_backoff(emulator: Emulator, mode: Mode, backoff: Backoff) -> World {
         let receiver = Receiver::start().await.expect("receiver starts");
-        let connect = Retrying::new(SdkConnect::for_endpoint(&emulator.endpoint_url(), "us-east-1"), fast_backoff());
+        let connect = Retrying::new(SdkConnect::for_endpoint(&emulator.endpoint_url(), "us-east-1"), backoff);
         let http = cfn_connect_user::edge::sender::http_client().expect("http client");
         let handler = Handler::new(connect, http, mode).with_send_backoff(fast_backoff());
         World { emulator, receiver, handler, requests: Default::default() }

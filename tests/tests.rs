@@ -8,5 +8,6 @@ mod load;
 mod protocol;
 mod readme;
 mod support;
+mod binary;
 mod connect_client;
 mod economy;
