@@ -4,6 +4,7 @@
 
 mod faults;
 mod fuzz;
+mod lifecycle;
 mod load;
 mod protocol;
 mod readme;
