@@ -6,6 +6,7 @@ mod faults;
 mod fuzz;
 mod lifecycle;
 mod load;
+mod plan_emulator;
 mod protocol;
 mod readme;
 mod support;
