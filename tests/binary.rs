@@ -4,10 +4,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::process::Stdio;
-use std::time::{Duration, SystemTime};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use cfn_connect_user::core::arn::UserArn;
 use connect_emulator::connect::Seed;
+use connect_emulator::receiver::Recorded;
 use connect_emulator::runtime_api::{FakeRuntime, Invocation};
 use serde_json::{Value, json};
 use tokio::io::AsyncReadExt;
@@ -16,51 +18,109 @@ use tokio::task::JoinHandle;
 
 use crate::support::{PASSWORD, World};
 
-/// One Lambda execution environment: the process, its runtime API, and what it logs.
+/// One Lambda execution environment: the process, its Runtime API, and everything it writes to stderr.
 struct Lambda {
     runtime: FakeRuntime,
     child: Child,
-    stderr: JoinHandle<String>,
+    stderr: Arc<Mutex<Vec<u8>>>,
+    reader: Option<JoinHandle<()>>,
 }
 
 impl Lambda {
+    /// Starts the binary with the environment Lambda gives it, Connect pointed at the world's emulator.
     async fn start(world: &World, extra_env: &[(&str, &str)]) -> Lambda {
         let runtime = FakeRuntime::start().await.unwrap();
-        let mut command = Command::new(env!("CARGO_BIN_EXE_cfn-connect-user"));
-        command
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cfn-connect-user"))
             .env_clear()
             .envs(runtime.lambda_env())
             .env("AWS_ENDPOINT_URL_CONNECT", world.emulator.endpoint_url())
             .envs(extra_env.iter().copied())
+            .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
-            .kill_on_drop(true);
-        let mut child = command.spawn().expect("the binary starts");
+            .kill_on_drop(true)
+            .spawn()
+            .expect("the binary starts");
         let mut pipe = child.stderr.take().unwrap();
-        let stderr = tokio::spawn(async move {
-            let mut text = String::new();
-            let _ = pipe.read_to_string(&mut text).await;
-            text
+        let stderr = Arc::new(Mutex::new(Vec::new()));
+        let reader = tokio::spawn({
+            let stderr = stderr.clone();
+            async move {
+                let mut chunk = [0u8; 8192];
+                while let Ok(n @ 1..) = pipe.read(&mut chunk).await {
+                    stderr.lock().unwrap_or_else(PoisonError::into_inner).extend_from_slice(&chunk[..n]);
+                }
+            }
         });
-        Lambda { runtime, child, stderr }
+        Lambda { runtime, child, stderr, reader: Some(reader) }
     }
 
+    /// Queues `payload` with an invocation timeout and waits for the function's result.
     async fn invoke(&self, payload: Value, timeout: Duration) -> Invocation {
         let id = self.runtime.invoke(payload, timeout);
         self.runtime.result(&id).await
     }
 
-    /// Stops the process and returns everything it logged.
+    /// Stops the process and returns all it logged (reading the pipe to its end, so nothing is missed).
     async fn logs(mut self) -> String {
         self.child.kill().await.unwrap();
-        self.stderr.await.unwrap()
+        if let Some(reader) = self.reader.take() {
+            reader.await.unwrap();
+        }
+        self.captured()
+    }
+
+    fn captured(&self) -> String {
+        String::from_utf8_lossy(&self.stderr.lock().unwrap_or_else(PoisonError::into_inner)).into_owned()
+    }
+}
+
+impl Drop for Lambda {
+    fn drop(&mut self) {
+        // A failing test shows what the process said; a passing one stays quiet.
+        if std::thread::panicking() {
+            eprintln!("--- stderr of cfn-connect-user ---\n{}", self.captured());
+        }
     }
 }
 
 const MINUTE: Duration = Duration::from_secs(60);
 
-fn answered(invocation: &Invocation) {
-    assert!(matches!(invocation, Invocation::Response(_)), "the invocation failed: {invocation:?}");
+#[track_caller]
+fn answered(invocation: &Invocation) -> &Value {
+    match invocation {
+        Invocation::Response(result) => result,
+        other => panic!("the invocation failed: {other:?}"),
+    }
+}
+
+/// Checks what every response must be: valid for CloudFormation, ids copied from the request, the status expected.
+#[track_caller]
+fn assert_answers(response: &Recorded, event: &Value, status: &str) {
+    response.assert_valid();
+    assert_eq!(response.status(), status, "reason: {:?}", response.reason());
+    assert_eq!(response.request_id(), event["RequestId"].as_str());
+    assert_eq!(response.stack_id(), event["StackId"].as_str());
+    assert_eq!(response.logical_id(), event["LogicalResourceId"].as_str());
+    assert!(!response.physical_id().unwrap_or_default().is_empty(), "an empty PhysicalResourceId");
+    if status == "FAILED" {
+        assert!(!response.reason().unwrap_or_default().is_empty(), "FAILED without a reason");
+    }
+}
+
+/// The attributes `Fn::GetAtt` reads, and that they name the user Connect holds.
+#[track_caller]
+fn assert_data(response: &Recorded, world: &World, username: &str) {
+    let arn = response.physical_id().unwrap();
+    let user = world.user(arn);
+    assert_eq!(response.data_value("UserArn"), Some(arn));
+    assert_eq!(response.data_value("UserId"), user["Id"].as_str());
+    assert_eq!(response.data_value("InstanceArn"), Some(world.instance().as_str()));
+    assert_eq!(response.data_value("Username"), Some(username));
+}
+
+fn epoch_ms(ms: u64) -> SystemTime {
+    UNIX_EPOCH + Duration::from_millis(ms)
 }
 
 #[tokio::test]
@@ -68,124 +128,203 @@ async fn a_lifecycle_through_the_binary() {
     let world = World::start().await;
     let lambda = Lambda::start(&world, &[]).await;
 
-    answered(&lambda.invoke(world.create_event(world.john()), MINUTE).await);
+    let create = world.create_event(world.john());
+    answered(&lambda.invoke(create.clone(), MINUTE).await);
     let created = world.receiver.next().await;
-    assert_eq!(created.status(), "SUCCESS", "{:?}", created.reason());
+    assert_answers(&created, &create, "SUCCESS");
     let arn = created.physical_id().unwrap().to_owned();
-    assert!(UserArn::parse(&arn).is_ok());
-    for key in ["UserArn", "UserId", "InstanceArn", "Username"] {
-        assert!(created.data_value(key).is_some(), "Data.{key}");
-    }
+    assert!(UserArn::parse(&arn).is_ok(), "the physical id is the user's ARN: {arn}");
+    assert_data(&created, &world, "john.doe");
+    let user = world.user(&arn);
+    assert_eq!(user["Username"], "john.doe");
+    assert_eq!(user["RoutingProfileId"], Seed::ROUTING_PROFILE_1);
+    assert_eq!(user["Tags"]["team"], "support");
 
-    let mut new = world.john();
-    new["RoutingProfileArn"] = json!(format!("{}/routing-profile/{}", world.instance(), Seed::ROUTING_PROFILE_1_SALES));
-    new["Tags"] = json!([{"Key": "team", "Value": "sales"}]);
-    answered(&lambda.invoke(world.update_event(&arn, world.john(), new), MINUTE).await);
+    let mut changed = world.john();
+    changed["RoutingProfileArn"] =
+        json!(format!("{}/routing-profile/{}", world.instance(), Seed::ROUTING_PROFILE_1_SALES));
+    changed["Tags"] = json!([{"Key": "team", "Value": "sales"}]);
+    let update = world.update_event(&arn, world.john(), changed);
+    answered(&lambda.invoke(update.clone(), MINUTE).await);
     let updated = world.receiver.next().await;
-    assert_eq!((updated.status(), updated.physical_id()), ("SUCCESS", Some(arn.as_str())));
+    assert_answers(&updated, &update, "SUCCESS");
+    assert_eq!(updated.physical_id(), Some(arn.as_str()), "an Update keeps the physical id");
+    assert_data(&updated, &world, "john.doe");
     let user = world.user(&arn);
     assert_eq!(user["RoutingProfileId"], Seed::ROUTING_PROFILE_1_SALES);
     assert_eq!(user["Tags"]["team"], "sales");
 
-    answered(&lambda.invoke(world.delete_event(&arn, world.john()), MINUTE).await);
+    let delete = world.delete_event(&arn, update["ResourceProperties"].clone());
+    answered(&lambda.invoke(delete.clone(), MINUTE).await);
     let deleted = world.receiver.next().await;
-    assert_eq!((deleted.status(), deleted.physical_id()), ("SUCCESS", Some(arn.as_str())));
-    assert!(world.emulator.describe(&arn).is_none());
+    assert_answers(&deleted, &delete, "SUCCESS");
+    assert_eq!(deleted.physical_id(), Some(arn.as_str()));
+    assert!(world.emulator.describe(&arn).is_none(), "the user is gone after Delete");
+
+    assert_eq!(world.receiver.responses().len(), 3, "one response per request");
+    assert!(lambda.runtime.problems().is_empty(), "{:?}", lambda.runtime.problems());
 }
 
 #[tokio::test]
-async fn bad_events_are_answered_failed_and_garbage_does_not_kill_the_process() {
+async fn bad_events_are_answered_failed_with_a_reason() {
     let world = World::start().await;
     let lambda = Lambda::start(&world, &[]).await;
-    let mut unknown = world.create_event(world.john());
-    unknown["RequestType"] = json!("Upsert");
-    let mut not_object = world.create_event(world.john());
-    not_object["ResourceProperties"] = json!("Username=john");
+    let mut unknown_type = world.create_event(world.john());
+    unknown_type["RequestType"] = json!("Upsert");
+    let mut not_an_object = world.create_event(world.john());
+    not_an_object["ResourceProperties"] = json!("Username=john.doe");
     let mut invalid = world.create_event(world.john());
     invalid["ResourceProperties"]["PhoneConfig"]["PhoneType"] = json!("SOFTPHONE");
-    for (event, expected) in [(unknown, "RequestType"), (not_object, "ResourceProperties"), (invalid, "PhoneConfig.PhoneType")] {
-        answered(&lambda.invoke(event, MINUTE).await);
+
+    for (event, named) in [(unknown_type, "Upsert"), (not_an_object, "ResourceProperties"), (invalid, "PhoneType")] {
+        answered(&lambda.invoke(event.clone(), MINUTE).await);
         let response = world.receiver.next().await;
-        assert_eq!(response.status(), "FAILED");
-        assert!(response.reason().unwrap_or_default().contains(expected), "{:?}", response.reason());
+        assert_answers(&response, &event, "FAILED");
+        let reason = response.reason().unwrap_or_default();
+        assert!(reason.contains(named), "the reason should name {named}: {reason}");
     }
-
-    let garbage = lambda.runtime.invoke_raw(b"{not json".to_vec(), MINUTE);
-    assert!(matches!(lambda.runtime.result(&garbage).await, Invocation::Error { .. }));
-    answered(&lambda.invoke(world.create_event(world.john()), MINUTE).await);
-    assert_eq!(world.receiver.next().await.status(), "SUCCESS", "the process still serves requests");
+    assert_eq!(world.receiver.responses().len(), 3, "one response per request");
+    assert!(world.emulator.write_calls().is_empty(), "nothing was written: {:?}", world.emulator.write_calls());
 }
 
 #[tokio::test]
-async fn the_deadline_is_answered_before_it_passes() {
+async fn a_payload_that_cannot_be_answered_fails_the_invocation_and_the_process_lives_on() {
     let world = World::start().await;
-    world.emulator.set_latency("CreateUser", Duration::from_secs(120));
     let lambda = Lambda::start(&world, &[]).await;
-    let deadline = SystemTime::now() + Duration::from_secs(3);
-    answered(&lambda.invoke(world.create_event(world.john()), Duration::from_secs(3)).await);
-    let response = world.receiver.next().await;
-    assert_eq!(response.status(), "FAILED");
-    assert!(response.reason().unwrap_or_default().contains("timed out after"), "{:?}", response.reason());
-    assert!(response.received_at < deadline);
+
+    let garbage = lambda.runtime.invoke_raw(b"{not json at all".to_vec(), MINUTE);
+    match lambda.runtime.result(&garbage).await {
+        Invocation::Error { error_message, .. } => assert!(!error_message.is_empty()),
+        other => panic!("expected a failed invocation, got {other:?}"),
+    }
+    assert!(world.receiver.responses().is_empty(), "there was nowhere to answer");
+
+    let create = world.create_event(world.john());
+    answered(&lambda.invoke(create.clone(), MINUTE).await);
+    assert_answers(&world.receiver.next().await, &create, "SUCCESS");
+    assert!(lambda.runtime.problems().is_empty(), "{:?}", lambda.runtime.problems());
 }
 
 #[tokio::test]
-async fn provider_mode_returns_and_fails_without_a_put() {
+async fn the_lambda_deadline_is_answered_before_it_passes() {
+    let world = World::start().await;
+    world.emulator.set_latency("CreateUser", Duration::from_secs(30));
+    let lambda = Lambda::start(&world, &[]).await;
+
+    let create = world.create_event(world.john());
+    let id = lambda.runtime.invoke(create.clone(), Duration::from_secs(3));
+    let deadline = epoch_ms(lambda.runtime.deadline_ms(&id).unwrap());
+    let (result, returned_at) = lambda.runtime.result_with_time(&id).await;
+    answered(&result);
+    let response = world.receiver.next().await;
+    assert_answers(&response, &create, "FAILED");
+    let reason = response.reason().unwrap_or_default();
+    assert!(reason.contains("timed out after") && reason.contains("while calling CreateUser"), "{reason}");
+    assert!(response.received_at < deadline, "the response arrived after the Lambda deadline");
+    assert!(returned_at < deadline, "the invocation returned after the Lambda deadline");
+}
+
+#[tokio::test]
+async fn the_service_timeout_is_answered_before_it_passes() {
+    let world = World::start().await;
+    world.emulator.set_latency("CreateUser", Duration::from_secs(30));
+    let lambda = Lambda::start(&world, &[]).await;
+
+    let mut create = world.create_event(world.john());
+    // CloudFormation sends ServiceTimeout among the properties, as a string.
+    create["ResourceProperties"]["ServiceTimeout"] = json!("2");
+    let start = SystemTime::now();
+    answered(&lambda.invoke(create.clone(), Duration::from_secs(300)).await);
+    let response = world.receiver.next().await;
+    assert_answers(&response, &create, "FAILED");
+    let reason = response.reason().unwrap_or_default();
+    assert!(reason.contains("timed out after") && reason.contains("while calling CreateUser"), "{reason}");
+    assert!(reason.contains("ServiceTimeout"), "the reason names the binding limit: {reason}");
+    assert!(response.received_at < start + Duration::from_secs(2), "the response arrived after the ServiceTimeout");
+}
+
+#[tokio::test]
+async fn provider_mode_returns_the_result_and_fails_the_invocation_without_a_put() {
     let world = World::start().await;
     let lambda = Lambda::start(&world, &[("RESPONSE_MODE", "return")]).await;
-    match lambda.invoke(world.create_event(world.john()), MINUTE).await {
-        Invocation::Response(result) => {
-            assert!(UserArn::parse(result["PhysicalResourceId"].as_str().unwrap_or_default()).is_ok(), "{result}");
-            assert_eq!(result["Data"]["Username"], "john.doe");
-        }
-        other => panic!("expected a result, got {other:?}"),
-    }
+
+    let outcome = lambda.invoke(world.create_event(world.john()), MINUTE).await;
+    let result = answered(&outcome);
+    let arn = result["PhysicalResourceId"].as_str().unwrap_or_default();
+    assert!(UserArn::parse(arn).is_ok(), "{result}");
+    let user = world.user(arn);
+    assert_eq!(user["Username"], "john.doe");
+    assert_eq!(result["Data"]["UserArn"], arn);
+    assert_eq!(result["Data"]["UserId"], user["Id"]);
+    assert_eq!(result["Data"]["InstanceArn"], world.instance());
+    assert_eq!(result["Data"]["Username"], "john.doe");
+
     let mut invalid = world.john();
-    invalid["Username"] = json!("no spaces allowed");
+    invalid["Username"] = json!("jane.doe");
+    invalid["PhoneConfig"]["PhoneType"] = json!("SOFTPHONE");
     match lambda.invoke(world.create_event(invalid), MINUTE).await {
         Invocation::Error { error_message, .. } => {
-            assert!(error_message.contains("Username"), "{error_message}");
-            assert!(error_message.len() <= 3072);
+            assert!(error_message.contains("PhoneType"), "the error message is the reason: {error_message}");
+            assert!(error_message.len() <= 3 * 1024, "{} bytes", error_message.len());
         }
         other => panic!("expected a failed invocation, got {other:?}"),
     }
+    assert!(world.emulator.find_by_username(&world.instance(), "jane.doe").is_none());
     assert!(world.receiver.responses().is_empty(), "provider mode never PUTs");
 }
 
 #[tokio::test]
-async fn sns_wrapped_requests_are_answered() {
+async fn an_sns_wrapped_request_is_unwrapped_and_answered() {
     let world = World::start().await;
     let lambda = Lambda::start(&world, &[]).await;
-    let message = world.create_event(world.john()).to_string();
-    answered(&lambda.invoke(json!({"Records": [{"EventSource": "aws:sns", "Sns": {"Message": message}}]}), MINUTE).await);
-    assert_eq!(world.receiver.next().await.status(), "SUCCESS");
+
+    let create = world.create_event(world.john());
+    let record = json!({
+        "EventSource": "aws:sns",
+        "EventVersion": "1.0",
+        "EventSubscriptionArn": "arn:aws:sns:us-east-1:123456789012:cfn-connect-user:3c1f0e2a",
+        "Sns": {"Type": "Notification", "Subject": "AWS CloudFormation custom resource request", "Message": create.to_string()}
+    });
+    answered(&lambda.invoke(json!({"Records": [record]}), MINUTE).await);
+    let response = world.receiver.next().await;
+    assert_answers(&response, &create, "SUCCESS");
+    assert_data(&response, &world, "john.doe");
 }
 
 #[tokio::test]
 async fn json_logs_carry_the_request_and_never_the_password_or_the_signature() {
     let world = World::start().await;
     let lambda = Lambda::start(&world, &[("AWS_LAMBDA_LOG_FORMAT", "JSON"), ("AWS_LAMBDA_LOG_LEVEL", "DEBUG")]).await;
-    let event = world.create_event(world.john());
-    let request_id = event["RequestId"].as_str().unwrap().to_owned();
-    answered(&lambda.invoke(event, MINUTE).await);
+
+    let create = world.create_event(world.john());
+    answered(&lambda.invoke(create.clone(), MINUTE).await);
     let arn = world.receiver.next().await.physical_id().unwrap().to_owned();
     let mut changed = world.john();
     changed["Password"] = json!("Another-Secret-42");
-    answered(&lambda.invoke(world.update_event(&arn, world.john(), changed), MINUTE).await);
+    let update = world.update_event(&arn, world.john(), changed);
+    answered(&lambda.invoke(update.clone(), MINUTE).await);
     world.receiver.next().await;
 
     let signature = world.receiver.signature().to_owned();
     let logs = lambda.logs().await;
-    assert!(!logs.is_empty());
     assert!(!logs.contains(PASSWORD) && !logs.contains("Another-Secret-42"), "a password was logged");
     assert!(!logs.contains(&signature), "the response URL's signature was logged");
-    let lines: Vec<Value> = logs.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|_| panic!("not JSON: {l}"))).collect();
-    let ours: Vec<&Value> = lines.iter().filter(|l| l.to_string().contains(&request_id)).collect();
-    assert!(ours.iter().any(|l| l["message"] == "SUCCESS"), "{ours:#?}");
-    for line in &ours {
-        let span = &line["span"];
-        for field in ["RequestType", "StackId", "LogicalResourceId", "RequestId"] {
-            assert!(span.get(field).is_some(), "{field} missing from {line}");
+    let lines: Vec<Value> =
+        logs.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|_| panic!("not a JSON line: {l}"))).collect();
+    assert!(!lines.is_empty(), "nothing was logged");
+
+    for event in [&create, &update] {
+        let request_id = event["RequestId"].as_str().unwrap();
+        let ours: Vec<&Value> = lines.iter().filter(|l| l["span"]["RequestId"] == request_id).collect();
+        assert!(ours.iter().any(|l| l["message"] == "SUCCESS"), "no SUCCESS line for {request_id}: {ours:#?}");
+        for line in &ours {
+            for field in ["RequestType", "StackId", "LogicalResourceId"] {
+                assert_eq!(line["span"][field], event[field], "{field} of {line}");
+            }
+        }
+        // A line that speaks of the request is one of its lines.
+        for line in lines.iter().filter(|l| l.to_string().contains(request_id)) {
+            assert_eq!(line["span"]["RequestId"], request_id, "a line about {request_id} without its fields: {line}");
         }
     }
     assert!(logs.contains("cannot change a password"), "the unapplied password is warned about");

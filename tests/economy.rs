@@ -73,29 +73,46 @@ async fn a_no_op_update_is_one_read_per_family_read() {
 async fn each_update_family_is_one_read_and_one_write() {
     let read = ["DescribeUser", "ListUserProficiencies"];
     let expect = |write: &str| read.iter().map(|s| s.to_string()).chain([write.to_owned()]).collect::<Vec<_>>();
-    assert_eq!(update_calls(|_, p| p["IdentityInfo"]["LastName"] = json!("Roe")).await, expect("UpdateUserIdentityInfo"));
-    assert_eq!(update_calls(|_, p| p["PhoneConfig"]["AutoAccept"] = json!("false")).await, expect("UpdateUserPhoneConfig"));
     assert_eq!(
-        update_calls(|_, p| p["VoiceEnhancementConfigs"] = json!([{"Channel": "VOICE", "VoiceEnhancementMode": "NOISE_SUPPRESSION"}])).await,
+        update_calls(|_, p| p["IdentityInfo"]["LastName"] = json!("Roe")).await,
+        expect("UpdateUserIdentityInfo")
+    );
+    assert_eq!(
+        update_calls(|_, p| p["PhoneConfig"]["AutoAccept"] = json!("false")).await,
+        expect("UpdateUserPhoneConfig")
+    );
+    assert_eq!(
+        update_calls(|_, p| p["VoiceEnhancementConfigs"] =
+            json!([{"Channel": "VOICE", "VoiceEnhancementMode": "NOISE_SUPPRESSION"}]))
+        .await,
         expect("UpdateUserConfig")
     );
     assert_eq!(
-        update_calls(|w, p| p["RoutingProfileArn"] = json!(format!("{}/routing-profile/{}", w.instance(), Seed::ROUTING_PROFILE_1_SALES))).await,
+        update_calls(|w, p| p["RoutingProfileArn"] =
+            json!(format!("{}/routing-profile/{}", w.instance(), Seed::ROUTING_PROFILE_1_SALES)))
+        .await,
         expect("UpdateUserRoutingProfile")
     );
     assert_eq!(
-        update_calls(|w, p| p["HierarchyGroupArn"] = json!(format!("{}/agent-group/{}", w.instance(), Seed::HIERARCHY_GROUP_2))).await,
+        update_calls(
+            |w, p| p["HierarchyGroupArn"] = json!(format!("{}/agent-group/{}", w.instance(), Seed::HIERARCHY_GROUP_2))
+        )
+        .await,
         expect("UpdateUserHierarchy")
     );
     assert_eq!(
-        update_calls(|w, p| p["SecurityProfileArns"]
-            .as_array_mut()
-            .unwrap()
-            .push(json!(format!("{}/security-profile/{}", w.instance(), Seed::SECURITY_PROFILE_QA))))
+        update_calls(|w, p| p["SecurityProfileArns"].as_array_mut().unwrap().push(json!(format!(
+            "{}/security-profile/{}",
+            w.instance(),
+            Seed::SECURITY_PROFILE_QA
+        ))))
         .await,
         expect("UpdateUserSecurityProfiles")
     );
-    assert_eq!(update_calls(|_, p| p["UserProficiencies"][0]["Level"] = json!("4")).await, expect("UpdateUserProficiencies"));
+    assert_eq!(
+        update_calls(|_, p| p["UserProficiencies"][0]["Level"] = json!("4")).await,
+        expect("UpdateUserProficiencies")
+    );
     assert_eq!(update_calls(|_, p| p["Tags"][0]["Value"] = json!("sales")).await, expect("TagResource"));
 }
 

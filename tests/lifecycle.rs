@@ -63,15 +63,19 @@ async fn create_with_the_per_channel_lists() {
     props.as_object_mut().unwrap().remove("PhoneConfig");
     props["AutoAcceptConfigs"] = json!([{"Channel": "VOICE", "AutoAccept": "true", "AgentFirstCallbackAutoAccept": "false"},
         {"Channel": "CHAT", "AutoAccept": "true"}]);
-    props["AfterContactWorkConfigs"] = json!([{"Channel": "CHAT", "AfterContactWorkConfig": {"AfterContactWorkTimeLimit": "60"}}]);
-    props["PhoneNumberConfigs"] = json!([{"Channel": "VOICE", "PhoneType": "DESK_PHONE", "PhoneNumber": "+14155550100"}]);
+    props["AfterContactWorkConfigs"] =
+        json!([{"Channel": "CHAT", "AfterContactWorkConfig": {"AfterContactWorkTimeLimit": "60"}}]);
+    props["PhoneNumberConfigs"] =
+        json!([{"Channel": "VOICE", "PhoneType": "DESK_PHONE", "PhoneNumber": "+14155550100"}]);
     props["PersistentConnectionConfigs"] = json!([{"Channel": "VOICE", "PersistentConnection": "true"}]);
     props["VoiceEnhancementConfigs"] = json!([{"Channel": "VOICE", "VoiceEnhancementMode": "VOICE_ISOLATION"}]);
     let arn = world.create_john_with(props.clone()).await;
     let user = world.user(&arn);
     assert_eq!(user["PhoneConfig"]["PhoneType"], "DESK_PHONE");
     assert_eq!(user["PhoneConfig"]["PersistentConnection"], true);
-    assert!(user["AutoAcceptConfigs"].as_array().unwrap().iter().any(|c| c["Channel"] == "CHAT" && c["AutoAccept"] == true));
+    assert!(
+        user["AutoAcceptConfigs"].as_array().unwrap().iter().any(|c| c["Channel"] == "CHAT" && c["AutoAccept"] == true)
+    );
     assert!(user["VoiceEnhancementConfigs"][0]["VoiceEnhancementMode"] == "VOICE_ISOLATION");
     // And the template now matches: a no-change Update makes no write.
     world.emulator.clear_calls();
@@ -84,10 +88,14 @@ async fn phone_config_beside_per_channel_phone_numbers_is_created_without_a_conf
     let world = World::start().await;
     let mut props = world.john();
     props["PhoneConfig"] = json!({"AutoAccept": "true", "AfterContactWorkTimeLimit": "30"});
-    props["PhoneNumberConfigs"] = json!([{"Channel": "VOICE", "PhoneType": "DESK_PHONE", "PhoneNumber": "+14155550100"}]);
+    props["PhoneNumberConfigs"] =
+        json!([{"Channel": "VOICE", "PhoneType": "DESK_PHONE", "PhoneNumber": "+14155550100"}]);
     let arn = world.create_john_with(props).await;
     let user = world.user(&arn);
-    assert_eq!(user["PhoneConfig"], json!({"PhoneType": "DESK_PHONE", "DeskPhoneNumber": "+14155550100", "AutoAccept": true, "AfterContactWorkTimeLimit": 30}));
+    assert_eq!(
+        user["PhoneConfig"],
+        json!({"PhoneType": "DESK_PHONE", "DeskPhoneNumber": "+14155550100", "AutoAccept": true, "AfterContactWorkTimeLimit": 30})
+    );
 }
 
 #[tokio::test]
@@ -96,12 +104,18 @@ async fn drift_is_repaired_by_an_update_that_changes_nothing() {
     let arn = world.create_john().await;
     let user = UserArn::parse(&arn).unwrap();
     let outside = connect(&world);
-    let sales = props::parse(&world.john()).unwrap().instance.child(
-        cfn_connect_user::core::arn::ResourceKind::RoutingProfile,
-        Seed::ROUTING_PROFILE_1_SALES,
-    );
+    let sales = props::parse(&world.john())
+        .unwrap()
+        .instance
+        .child(cfn_connect_user::core::arn::ResourceKind::RoutingProfile, Seed::ROUTING_PROFILE_1_SALES);
     outside.apply(&user, &Call::UpdateRoutingProfile(sales)).await.unwrap();
-    outside.apply(&user, &Call::UpdateIdentityInfo(IdentityInfo { first_name: Some("Johnny".into()), ..Default::default() })).await.unwrap();
+    outside
+        .apply(
+            &user,
+            &Call::UpdateIdentityInfo(IdentityInfo { first_name: Some("Johnny".into()), ..Default::default() }),
+        )
+        .await
+        .unwrap();
     outside.apply(&user, &Call::Tag([("set-by-hand".to_owned(), "yes".to_owned())].into())).await.unwrap();
 
     world.emulator.clear_calls();
@@ -158,7 +172,11 @@ async fn a_failed_update_is_undone_by_its_rollback() {
     world.emulator.fail_next("UpdateUserRoutingProfile", 1, Fault::Error(ErrorCode::InvalidParameter));
     let failed = world.send(world.update_event(&arn, world.john(), new.clone())).await;
     assert_eq!((failed.status(), failed.physical_id()), ("FAILED", Some(arn.as_str())));
-    assert!(failed.reason().unwrap().starts_with("UpdateUserRoutingProfile: InvalidParameterException"), "{:?}", failed.reason());
+    assert!(
+        failed.reason().unwrap().starts_with("UpdateUserRoutingProfile: InvalidParameterException"),
+        "{:?}",
+        failed.reason()
+    );
     assert_eq!(world.user(&arn)["IdentityInfo"]["LastName"], "Roe", "the step before the failure was applied");
 
     let rollback = world.send(world.update_event(&arn, new, world.john())).await;

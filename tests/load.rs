@@ -59,14 +59,22 @@ async fn create_then_delete(users: usize, concurrency: usize, per_second: f64, b
     run_all(&world, creates, concurrency).await;
     let delivered = world.receiver.delivered(users).await;
     assert_eq!(delivered.len(), users, "every Create answered");
-    assert!(delivered.iter().all(|r| r.status() == "SUCCESS"), "{:?}", delivered.iter().find(|r| r.status() != "SUCCESS").map(|r| r.reason()));
+    assert!(
+        delivered.iter().all(|r| r.status() == "SUCCESS"),
+        "{:?}",
+        delivered.iter().find(|r| r.status() != "SUCCESS").map(|r| r.reason())
+    );
     assert_eq!(world.emulator.user_count(), users, "one user per Create: none lost, none doubled");
 
     let deletes: Vec<Value> =
         delivered.iter().enumerate().map(|(i, r)| world.delete_event(r.physical_id().unwrap(), template(i))).collect();
     run_all(&world, deletes, concurrency).await;
     let all = world.receiver.delivered(2 * users).await;
-    assert!(all.iter().all(|r| r.status() == "SUCCESS"), "{:?}", all.iter().find(|r| r.status() != "SUCCESS").map(|r| r.reason()));
+    assert!(
+        all.iter().all(|r| r.status() == "SUCCESS"),
+        "{:?}",
+        all.iter().find(|r| r.status() != "SUCCESS").map(|r| r.reason())
+    );
     assert_eq!(world.emulator.user_count(), 0, "every user deleted");
     assert_eq!(world.receiver.responses().len(), 2 * users, "exactly one response per request");
 

@@ -45,7 +45,12 @@ fn template() -> impl Strategy<Value = Value> {
             })),
     ];
     let proficiencies = prop::collection::btree_map(
-        prop::sample::select(vec![("Language", "English"), ("Language", "Spanish"), ("Skill", "Billing"), ("Skill", "Sales")]),
+        prop::sample::select(vec![
+            ("Language", "English"),
+            ("Language", "Spanish"),
+            ("Skill", "Billing"),
+            ("Skill", "Sales"),
+        ]),
         1..=5u8,
         0..3,
     );
@@ -74,7 +79,10 @@ fn template() -> impl Strategy<Value = Value> {
     )
 }
 
-async fn read<C: Connect>(connect: &C, arn: &cfn_connect_user::core::arn::UserArn) -> cfn_connect_user::core::model::LiveUser {
+async fn read<C: Connect>(
+    connect: &C,
+    arn: &cfn_connect_user::core::arn::UserArn,
+) -> cfn_connect_user::core::model::LiveUser {
     let mut live = connect.describe_user(arn).await.unwrap();
     live.proficiencies = Some(connect.list_proficiencies(arn).await.unwrap());
     live

@@ -30,11 +30,23 @@ async fn every_broken_request_is_answered_failed_with_a_reason() {
         ("unknown RequestType", Box::new(|e| e["RequestType"] = json!("Upsert")), "unknown RequestType \"Upsert\""),
         ("RequestType not a string", Box::new(|e| e["RequestType"] = json!(3)), "unknown RequestType"),
         ("no RequestType", Box::new(|e| drop(e.as_object_mut().unwrap().remove("RequestType"))), "no RequestType"),
-        ("properties a string", Box::new(|e| e["ResourceProperties"] = json!("Username=x")), "ResourceProperties must be a JSON object"),
-        ("no properties", Box::new(|e| drop(e.as_object_mut().unwrap().remove("ResourceProperties"))), "no ResourceProperties"),
+        (
+            "properties a string",
+            Box::new(|e| e["ResourceProperties"] = json!("Username=x")),
+            "ResourceProperties must be a JSON object",
+        ),
+        (
+            "no properties",
+            Box::new(|e| drop(e.as_object_mut().unwrap().remove("ResourceProperties"))),
+            "no ResourceProperties",
+        ),
         ("no StackId", Box::new(|e| drop(e.as_object_mut().unwrap().remove("StackId"))), "no StackId"),
         ("bad ServiceTimeout", Box::new(|e| e["ServiceTimeout"] = json!("soon")), "ServiceTimeout"),
-        ("wrong property type", Box::new(|e| e["ResourceProperties"]["PhoneConfig"]["PhoneType"] = json!("SOFTPHONE")), "PhoneConfig.PhoneType"),
+        (
+            "wrong property type",
+            Box::new(|e| e["ResourceProperties"]["PhoneConfig"]["PhoneType"] = json!("SOFTPHONE")),
+            "PhoneConfig.PhoneType",
+        ),
         ("unknown property", Box::new(|e| e["ResourceProperties"]["Nickname"] = json!("jd")), "Nickname"),
     ];
     for (name, break_it, expected) in cases {
@@ -49,7 +61,8 @@ async fn every_broken_request_is_answered_failed_with_a_reason() {
 #[tokio::test]
 async fn an_update_without_old_properties_keeps_its_physical_id() {
     let world = World::start().await;
-    let mut event = world.update_event("arn:aws:connect:us-east-1:123456789012:instance/i/agent/u", json!({}), world.john());
+    let mut event =
+        world.update_event("arn:aws:connect:us-east-1:123456789012:instance/i/agent/u", json!({}), world.john());
     event.as_object_mut().unwrap().remove("OldResourceProperties");
     let response = world.send(event).await;
     assert_eq!(response.status(), "FAILED");
@@ -99,12 +112,15 @@ impl<C: Connect> Connect for PanicsOn<C> {
 #[tokio::test]
 async fn a_panic_is_answered_failed_and_keeps_the_created_users_id() {
     let world = World::start().await;
-    let connect = PanicsOn(SdkConnect::for_endpoint(&world.emulator.endpoint_url(), "us-east-1"), "AssociateUserProficiencies");
+    let connect =
+        PanicsOn(SdkConnect::for_endpoint(&world.emulator.endpoint_url(), "us-east-1"), "AssociateUserProficiencies");
     let handler = Handler::new(connect, cfn_connect_user::edge::sender::http_client().unwrap(), Mode::Respond);
     let mut props = world.john();
     props["UserProficiencies"] = json!([{"AttributeName": "Language", "AttributeValue": "Spanish", "Level": "3"}]);
     let started = SystemTime::now();
-    let result = handler.handle(world.create_event(props), Invocation { started, deadline: started + Duration::from_secs(60) }).await;
+    let result = handler
+        .handle(world.create_event(props), Invocation { started, deadline: started + Duration::from_secs(60) })
+        .await;
     assert!(result.is_ok(), "{result:?}");
     let response = world.receiver.next().await;
     assert_eq!(response.status(), "FAILED");
@@ -140,7 +156,11 @@ fn assert_timed_out_before(response: &connect_emulator::receiver::Recorded, dead
     let reason = response.reason().unwrap_or_default();
     assert!(reason.starts_with("timed out after") && reason.contains("while calling CreateUser"), "{reason}");
     assert!(reason.contains(limit), "{reason}");
-    assert!(response.received_at < deadline, "answered {:?} after the deadline", response.received_at.duration_since(deadline));
+    assert!(
+        response.received_at < deadline,
+        "answered {:?} after the deadline",
+        response.received_at.duration_since(deadline)
+    );
 }
 
 #[tokio::test]
@@ -169,12 +189,20 @@ async fn the_response_urls_expiry_is_answered_before_it_passes() {
         let world = slow_create_world().await;
         let mut event = world.create_event(world.john());
         let valid_for = Duration::from_secs(3);
-        let url = if sigv2 { world.receiver.url_sigv2_expiring_in(valid_for) } else { world.receiver.url_sigv4_expiring_in(valid_for) };
+        let url = if sigv2 {
+            world.receiver.url_sigv2_expiring_in(valid_for)
+        } else {
+            world.receiver.url_sigv4_expiring_in(valid_for)
+        };
         let issued = SystemTime::now();
         event["ResponseURL"] = json!(url);
         world.invoke(event).await.unwrap();
         // Expiry is in whole seconds from the signing second: the URL may die up to a second early.
-        assert_timed_out_before(&world.receiver.next().await, issued + Duration::from_secs(2), "the response URL's expiry");
+        assert_timed_out_before(
+            &world.receiver.next().await,
+            issued + Duration::from_secs(2),
+            "the response URL's expiry",
+        );
     }
 }
 
@@ -235,7 +263,8 @@ async fn a_20_kb_reason_with_multibyte_characters_fits_in_4096_bytes() {
     let world = World::start().await;
     let mut props = world.john();
     // 400 invalid tags with multi-byte keys: a validation reason far over 20 KB.
-    props["Tags"] = json!((0..400).map(|i| json!({"Key": format!("aws:ключ-{i}-😀"), "Value": "v"})).collect::<Vec<_>>());
+    props["Tags"] =
+        json!((0..400).map(|i| json!({"Key": format!("aws:ключ-{i}-😀"), "Value": "v"})).collect::<Vec<_>>());
     let response = world.send(world.create_event(props)).await;
     assert_eq!(response.status(), "FAILED");
     assert!(response.body.len() <= 4096, "{}", response.body.len());
@@ -323,7 +352,8 @@ mod never_silent {
             any::<i64>().prop_map(Value::from),
             any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(Value::from),
             "[ -~]{0,12}".prop_map(Value::from),
-            prop_oneof![Just("Create"), Just("Update"), Just("Delete"), Just("true"), Just("120")].prop_map(Value::from),
+            prop_oneof![Just("Create"), Just("Update"), Just("Delete"), Just("true"), Just("120")]
+                .prop_map(Value::from),
         ];
         leaf.prop_recursive(3, 24, 6, |inner| {
             prop_oneof![

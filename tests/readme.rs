@@ -36,6 +36,9 @@ fn the_required_column_matches_validation() {
 #[test]
 fn the_type_column_names_a_json_shape() {
     for (name, kind, _) in rows() {
-        assert!(["String", "Boolean", "Object", "List of String", "List of Object"].contains(&kind.as_str()), "{name}: {kind}");
+        assert!(
+            ["String", "Boolean", "Object", "List of String", "List of Object"].contains(&kind.as_str()),
+            "{name}: {kind}"
+        );
     }
 }

@@ -2,6 +2,9 @@
 //! code paths: the handler over real HTTP against the Connect emulator and the response receiver,
 //! and the release binary under the fake Lambda Runtime API.
 
+mod binary;
+mod connect_client;
+mod economy;
 mod faults;
 mod fuzz;
 mod lifecycle;
@@ -10,6 +13,3 @@ mod plan_emulator;
 mod protocol;
 mod readme;
 mod support;
-mod binary;
-mod connect_client;
-mod economy;

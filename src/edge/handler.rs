@@ -76,7 +76,12 @@ pub struct Handler<C> {
 
 impl<C> Clone for Handler<C> {
     fn clone(&self) -> Self {
-        Self { connect: self.connect.clone(), http: self.http.clone(), mode: self.mode, send_backoff: self.send_backoff }
+        Self {
+            connect: self.connect.clone(),
+            http: self.http.clone(),
+            mode: self.mode,
+            send_backoff: self.send_backoff,
+        }
     }
 }
 
@@ -108,7 +113,8 @@ impl<C: Connect> Handler<C> {
             }
         }
         for task in tasks {
-            results.push(task.await.unwrap_or_else(|e| Err(HandlerError::Unanswerable(format!("internal error: {e}")))));
+            results
+                .push(task.await.unwrap_or_else(|e| Err(HandlerError::Unanswerable(format!("internal error: {e}")))));
         }
         match results.len() {
             1 => results.pop().unwrap_or(Ok(Value::Null)),
@@ -188,7 +194,8 @@ impl<C: Connect> Handler<C> {
         let abort = task.abort_handle();
         let result = tokio::time::timeout_at(until(limits.work), task).await;
         let (step, created) = progress.snapshot();
-        let failed = |reason: String| Outcome::Failed { physical_id: created.clone().unwrap_or(default_id.clone()), reason };
+        let failed =
+            |reason: String| Outcome::Failed { physical_id: created.clone().unwrap_or(default_id.clone()), reason };
         match result {
             Ok(Ok(Ok(done))) => Outcome::Success { physical_id: done.physical_id, data: done.data, no_echo: false },
             Ok(Ok(Err(failure))) => {

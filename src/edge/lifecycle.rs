@@ -109,7 +109,9 @@ pub async fn run<C: Connect>(
             update(connect, &spec, &old, request.physical_resource_id.as_deref().unwrap_or_default(), &owner, progress)
                 .await
         }
-        RequestType::Delete => delete(connect, request.physical_resource_id.as_deref().unwrap_or_default(), progress).await,
+        RequestType::Delete => {
+            delete(connect, request.physical_resource_id.as_deref().unwrap_or_default(), progress).await
+        }
     }
 }
 
@@ -159,7 +161,12 @@ async fn create<C: Connect>(
 
 /// `CreateUser` said the username is taken: take the user over if it is ours (a repeated Create)
 /// or the template asks for it (`AdoptExisting`), never otherwise.
-async fn adopt<C: Connect>(connect: &C, spec: &UserSpec, owner: &str, progress: &Progress) -> Result<Done, CreateFailure> {
+async fn adopt<C: Connect>(
+    connect: &C,
+    spec: &UserSpec,
+    owner: &str,
+    progress: &Progress,
+) -> Result<Done, CreateFailure> {
     let taken = |detail: &str| {
         CreateFailure::NoUser(format!(
             "a user named {:?} already exists in {} and was not created by this resource ({detail}); \
@@ -189,8 +196,7 @@ async fn adopt<C: Connect>(connect: &C, spec: &UserSpec, owner: &str, progress: 
     };
     if spec.proficiencies.is_some() {
         progress.step("calling ListUserProficiencies");
-        live.proficiencies =
-            Some(connect.list_proficiencies(&arn).await.map_err(|e| failed(e.to_string(), false))?);
+        live.proficiencies = Some(connect.list_proficiencies(&arn).await.map_err(|e| failed(e.to_string(), false))?);
     }
     match plan::plan(spec, &OldTemplate::default(), &live, owner) {
         Decision::Reconcile(calls) => {
@@ -202,10 +208,9 @@ async fn adopt<C: Connect>(connect: &C, spec: &UserSpec, owner: &str, progress: 
             Ok(Done { physical_id: arn.to_string(), data: data(spec, &arn) })
         }
         Decision::Refuse(reason) => Err(failed(format!("cannot adopt the existing user: {reason}"), false)),
-        Decision::Replace => Err(failed(
-            format!("the existing user {arn} does not match the template's instance and username"),
-            false,
-        )),
+        Decision::Replace => {
+            Err(failed(format!("the existing user {arn} does not match the template's instance and username"), false))
+        }
     }
 }
 

@@ -56,7 +56,8 @@ async fn run() -> Result<(), String> {
     let mut last_user: Option<String> = None;
     for (index, file) in files.iter().enumerate() {
         let text = std::fs::read_to_string(file).map_err(|e| format!("reading {}: {e}", file.display()))?;
-        let mut event: Value = serde_json::from_str(&text).map_err(|e| format!("{} is not JSON: {e}", file.display()))?;
+        let mut event: Value =
+            serde_json::from_str(&text).map_err(|e| format!("{} is not JSON: {e}", file.display()))?;
         let kind = event.get("RequestType").and_then(Value::as_str).unwrap_or("?").to_owned();
         println!("\n━━ {}/{}  {kind}  {} {}", index + 1, files.len(), display(file), "━".repeat(40));
 
@@ -80,7 +81,11 @@ async fn run() -> Result<(), String> {
         match delivered.get(delivered_before) {
             Some(response) => {
                 let document = response.json();
-                println!("Response to CloudFormation (PUT, {} bytes, {} ms):", response.body.len(), elapsed.as_millis());
+                println!(
+                    "Response to CloudFormation (PUT, {} bytes, {} ms):",
+                    response.body.len(),
+                    elapsed.as_millis()
+                );
                 println!("{}", indent(&pretty(&document)));
                 if document.get("Status").and_then(Value::as_str) == Some("SUCCESS") {
                     last_user = document.get("PhysicalResourceId").and_then(Value::as_str).map(str::to_owned);
