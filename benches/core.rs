@@ -31,7 +31,6 @@ fn created(spec: &UserSpec, owner: &str) -> Option<LiveUser> {
         desk_phone_number: phone.desk_phone_number,
         persistent_connection: phone.persistent_connection,
     };
-    let voice = |v| BTreeMap::from([(Channel::Voice, v)]);
     let mut tags = spec.tags.clone().unwrap_or_default();
     tags.insert(cfn_connect_user::core::model::OWNER_TAG_KEY.to_owned(), owner.to_owned());
     Some(LiveUser {
@@ -110,6 +109,10 @@ fn core(c: &mut Criterion) {
             black_box((decision, response::body(&envelope, &success)))
         })
     });
+}
+
+fn voice<T>(value: T) -> BTreeMap<Channel, T> {
+    BTreeMap::from([(Channel::Voice, value)])
 }
 
 criterion_group!(benches, core);
