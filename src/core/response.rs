@@ -87,8 +87,9 @@ pub fn body(envelope: &Envelope, outcome: &Outcome) -> Vec<u8> {
         return full;
     }
     if let Some(reason) = reason {
-        // Escaping makes the cost of a reason byte vary, so search for the longest head that fits.
-        let (mut fits, mut too_long) = (0, reason.len());
+        // Escaping makes the cost of a reason byte vary, so search for the longest head that fits. Each reason
+        // byte costs at least one body byte, so no head of MAX_BODY_BYTES fits: the search never renders more.
+        let (mut fits, mut too_long) = (0, reason.len().min(MAX_BODY_BYTES));
         let shortened = |keep: usize| format!("{}{CUT_MARK}", cut(reason, keep));
         while too_long - fits > 1 {
             let mid = (fits + too_long) / 2;

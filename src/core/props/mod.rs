@@ -130,25 +130,34 @@ pub fn parse(properties: &Value) -> Result<UserSpec, Invalid> {
     let identity_info = top.opt("IdentityInfo").and_then(|f| identity_info(e, &f));
     let phone_config = top.opt("PhoneConfig").and_then(|f| phone_config(e, &f));
     let channels = ChannelConfigs {
-        auto_accept: channel_list(e, &top, "AutoAcceptConfigs", AUTO_ACCEPT_CONFIG, auto_accept_config),
+        auto_accept: channel_list(e, &top, "AutoAcceptConfigs", AUTO_ACCEPT_CONFIG, &Channel::ALL, auto_accept_config),
         after_contact_work: channel_list(
             e,
             &top,
             "AfterContactWorkConfigs",
             AFTER_CONTACT_WORK_PER_CHANNEL,
+            &Channel::ALL,
             after_contact_work_per_channel,
         ),
-        phone_number: channel_list(e, &top, "PhoneNumberConfigs", PHONE_NUMBER_CONFIG, phone_number_config),
+        phone_number: channel_list(e, &top, "PhoneNumberConfigs", PHONE_NUMBER_CONFIG, VOICE_ONLY, phone_number_config),
         persistent_connection: channel_list(
             e,
             &top,
             "PersistentConnectionConfigs",
             PERSISTENT_CONNECTION_CONFIG,
+            VOICE_ONLY,
             |e, o| o.req("PersistentConnection", e).and_then(|f| f.boolean(e)),
         ),
-        voice_enhancement: channel_list(e, &top, "VoiceEnhancementConfigs", VOICE_ENHANCEMENT_CONFIG, |e, o| {
-            o.req("VoiceEnhancementMode", e).and_then(|f| f.one_of(e, &VoiceEnhancementMode::ALL, |m| m.as_str()))
-        }),
+        voice_enhancement: channel_list(
+            e,
+            &top,
+            "VoiceEnhancementConfigs",
+            VOICE_ENHANCEMENT_CONFIG,
+            VOICE_ONLY,
+            |e, o| {
+                o.req("VoiceEnhancementMode", e).and_then(|f| f.one_of(e, &VoiceEnhancementMode::ALL, |m| m.as_str()))
+            },
+        ),
     };
     check_conflicts(e, &top);
     let proficiencies = top.opt("UserProficiencies").and_then(|f| proficiencies(e, &f));
@@ -486,12 +495,17 @@ fn phone_config(e: &mut Errors, f: &Field) -> Option<PhoneConfig> {
     Some(config)
 }
 
-/// A per-channel list: each entry an object with a `Channel`, at most one entry per channel.
+/// The channels Connect accepts in `PhoneNumberConfigs`, `PersistentConnectionConfigs` and
+/// `VoiceEnhancementConfigs`: checked here so such a template fails before any call, not at `CreateUser`.
+const VOICE_ONLY: &[Channel] = &[Channel::Voice];
+
+/// A per-channel list: each entry an object with a `Channel` among `channels`, at most one entry per channel.
 fn channel_list<'a, T>(
     e: &mut Errors,
     top: &Obj<'a>,
     name: &str,
     known: &[&str],
+    channels: &[Channel],
     mut entry: impl FnMut(&mut Errors, &Obj<'a>) -> Option<T>,
 ) -> Option<BTreeMap<Channel, T>> {
     let f = top.opt(name)?;
@@ -500,7 +514,7 @@ fn channel_list<'a, T>(
     let mut out = BTreeMap::new();
     for (i, value) in items.iter().enumerate() {
         let Some(o) = f.item(i, value).object(e, known) else { continue };
-        let channel = o.req("Channel", e).and_then(|f| f.one_of(e, &Channel::ALL, Channel::as_str));
+        let channel = o.req("Channel", e).and_then(|f| f.one_of(e, channels, Channel::as_str));
         let config = entry(e, &o);
         let Some(channel) = channel else { continue };
         if let Some(first) = seen.get(&channel) {

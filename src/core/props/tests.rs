@@ -568,12 +568,10 @@ fn persistent_connection_is_boolean() {
 #[test]
 fn channel_enum() {
     let props = seed_with(|p| {
-        _ = p.insert(
-            "VoiceEnhancementConfigs".into(),
-            json!([channel_entry("SMS", json!({"VoiceEnhancementMode": "NONE"}))]),
-        )
+        p.remove("PhoneConfig");
+        p.insert("AutoAcceptConfigs".into(), json!([channel_entry("SMS", json!({"AutoAccept": true}))]));
     });
-    fails_once(&props, "VoiceEnhancementConfigs[0].Channel", r#"expected VOICE, CHAT, TASK or EMAIL, got "SMS""#);
+    fails_once(&props, "AutoAcceptConfigs[0].Channel", r#"expected VOICE, CHAT, TASK or EMAIL, got "SMS""#);
 }
 
 #[test]
@@ -610,18 +608,30 @@ fn per_channel_list_entries_must_be_objects() {
 #[test]
 fn one_entry_per_channel() {
     let props = seed_with(|p| {
+        p.remove("PhoneConfig");
         p.insert(
-            "VoiceEnhancementConfigs".into(),
-            json!([{"Channel": "VOICE", "VoiceEnhancementMode": "NONE"},
-                   {"Channel": "CHAT", "VoiceEnhancementMode": "NONE"},
-                   {"Channel": "VOICE", "VoiceEnhancementMode": "VOICE_ISOLATION"}]),
+            "AutoAcceptConfigs".into(),
+            json!([{"Channel": "VOICE", "AutoAccept": true},
+                   {"Channel": "CHAT", "AutoAccept": false},
+                   {"Channel": "VOICE", "AutoAccept": false}]),
         );
     });
-    fails_once(
-        &props,
-        "VoiceEnhancementConfigs[2].Channel",
-        "duplicate channel VOICE (also in VoiceEnhancementConfigs[0])",
-    );
+    fails_once(&props, "AutoAcceptConfigs[2].Channel", "duplicate channel VOICE (also in AutoAcceptConfigs[0])");
+}
+
+#[test]
+fn voice_only_lists_reject_other_channels() {
+    for (name, extra) in [
+        ("PhoneNumberConfigs", json!({"PhoneType": "SOFT_PHONE"})),
+        ("PersistentConnectionConfigs", json!({"PersistentConnection": true})),
+        ("VoiceEnhancementConfigs", json!({"VoiceEnhancementMode": "NONE"})),
+    ] {
+        let props = seed_with(|p| {
+            p.remove("PhoneConfig");
+            p.insert(name.into(), json!([channel_entry("CHAT", extra)]));
+        });
+        fails_once(&props, &format!("{name}[0].Channel"), "expected VOICE, got \"CHAT\"");
+    }
 }
 
 #[test]
