@@ -7,7 +7,7 @@
 #
 # Not part of .ci/run: the aarch64 standard library comes from static.rust-lang.org, which is not a package
 # registry CI can reach, and on two cores the script would add a second LTO build of the SDK for another target
-# (13 minutes here) plus, on first use, cargo-lambda's own build. Run it before a release.
+# (13 minutes here) plus, on first use, cargo-lambda's own build (19 minutes). Run it before a release.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
