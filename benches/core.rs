@@ -81,7 +81,7 @@ fn core(c: &mut Criterion) {
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.to_owned()))
     .collect();
-    let success = Outcome::Success { physical_id: live.arn.to_string(), data, no_echo: false };
+    let success = Outcome::Success { physical_id: live.arn.to_string(), data };
     let long_failure =
         Outcome::Failed { physical_id: live.arn.to_string(), reason: "é→ invalid \"thing\"; ".repeat(1000) };
 

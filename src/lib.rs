@@ -1,15 +1,28 @@
 //! `cfn-connect-user`: the AWS Lambda behind the CloudFormation custom resource `Custom::ConnectUser`.
 //!
-//! A request flows through two layers:
+//! Three layers; imports point down only (`adapters` → `app` → `core`, and `main.rs` above all three):
 //!
-//! - [`core`] is pure: the raw event → envelope → request, CloudFormation properties (strings) →
-//!   a validated [`core::model::UserSpec`], the update plan (desired vs live → ordered Connect calls),
-//!   and the response document with its 4096-byte budget.
-//! - [`edge`] does the I/O: the Connect client (a trait with the `aws-sdk-connect` implementation),
-//!   running a lifecycle through it, the response PUT, logging, and the handler, which is the one place
-//!   where any outcome — error, panic or deadline — becomes exactly one response.
+//! ```text
+//!  main.rs     wiring: config, clients, run
+//!  adapters/   one concrete thing each: aws-sdk-connect, the response PUT, logs, the Lambda runtime
+//!  app/        the use cases (Create/Update/Delete) and the supervision of a request, through ports (traits)
+//!  core/       pure rules, no I/O and no async: properties, validation, plan, ids, response, deadlines
+//! ```
 //!
-//! `main.rs` only wires these together for the Lambda runtime.
+//! - [`core`] turns the raw event into an envelope and a request, CloudFormation's properties into a
+//!   validated [`core::model::UserSpec`], (template, live user) into a plan of Connect calls, and an outcome
+//!   into a response document that fits 4096 bytes.
+//! - [`app`] runs a request: its lifecycle sequences the calls through the [`app::ports::Connect`] port, and
+//!   [`app::Handler`] supervises it, so any end — success, error, panic, deadline — is exactly one response.
+//! - [`adapters`] implement the ports: [`adapters::SdkConnect`], [`adapters::HttpSender`], plus log setup
+//!   and the runtime glue.
+//!
+//! The contract behind the code is written down in `docs/`: `protocol.md` (the custom-resource protocol),
+//! `connect-user.md` (properties and Connect calls), `real-connect.md` (what real Connect does) and
+//! `testing.md`.
 
+#![warn(missing_docs)]
+
+pub mod adapters;
+pub mod app;
 pub mod core;
-pub mod edge;

@@ -6,14 +6,16 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use cfn_connect_user::adapters::SdkConnect;
+use cfn_connect_user::app::{Connect, ErrorKind, Retrying};
 use cfn_connect_user::core::arn::{InstanceArn, ResourceArn, ResourceKind, UserArn};
+use cfn_connect_user::core::backoff::Backoff;
 use cfn_connect_user::core::model::{
     AfterContactWorkConfig, AfterContactWorkPerChannel, AutoAcceptConfig, Channel, ChannelConfigs, IdentityInfo,
     PhoneConfig, PhoneNumberConfig, PhoneType, Proficiencies, ProficiencyKey, Tags, VoiceEnhancementMode,
 };
 use cfn_connect_user::core::plan::{Call, NewUser};
 use cfn_connect_user::core::secret::Secret;
-use cfn_connect_user::edge::connect::{Backoff, Connect, ErrorKind, Retrying, SdkConnect};
 use connect_emulator::connect::{Emulator, ErrorCode, Fault, Seed};
 
 const PASSWORD: &str = "Agent-Passw0rd-2026";

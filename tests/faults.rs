@@ -158,7 +158,7 @@ async fn hanging(operation: &'static str, scenario: Scenario) -> Result<(), Stri
     let started = SystemTime::now();
     let deadline = started + Duration::from_secs(3);
     let before = world.receiver.delivered_now().len();
-    let result = world.handler.handle(event, cfn_connect_user::edge::handler::Invocation { started, deadline }).await;
+    let result = world.handler.handle(event, cfn_connect_user::app::Invocation { started, deadline }).await;
     if let Err(e) = result {
         return Err(format!("{operation}: invocation failed: {e}"));
     }

@@ -1,4 +1,4 @@
-//! The Connect user lifecycle (connect-user.md §3–§5) through the handler, against the emulator:
+//! The Connect user lifecycle (docs/connect-user.md §3–§5) through the handler, against the emulator:
 //! creation of every property, in-place updates per family, drift, replacement, rollback, ownership
 //! and adoption, deletion.
 
@@ -6,11 +6,12 @@
 
 use std::collections::BTreeMap;
 
+use cfn_connect_user::adapters::SdkConnect;
+use cfn_connect_user::app::Connect;
 use cfn_connect_user::core::arn::{ResourceKind, UserArn};
 use cfn_connect_user::core::model::{IdentityInfo, OWNER_TAG_KEY, ProficiencyKey};
 use cfn_connect_user::core::plan::{self, Call};
 use cfn_connect_user::core::props;
-use cfn_connect_user::edge::connect::{Connect, SdkConnect};
 use connect_emulator::connect::{ErrorCode, Fault, Seed};
 use connect_emulator::receiver::Recorded;
 use serde_json::{Value, json};

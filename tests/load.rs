@@ -10,8 +10,8 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use cfn_connect_user::edge::backoff::Backoff;
-use cfn_connect_user::edge::handler::{Invocation, Mode};
+use cfn_connect_user::app::{Invocation, Mode};
+use cfn_connect_user::core::backoff::Backoff;
 use connect_emulator::connect::Emulator;
 use serde_json::{Value, json};
 use tokio::sync::Semaphore;

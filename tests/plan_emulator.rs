@@ -5,12 +5,13 @@
 
 use std::collections::BTreeSet;
 
+use cfn_connect_user::adapters::SdkConnect;
+use cfn_connect_user::app::{Connect, Retrying};
 use cfn_connect_user::core::arn::{ResourceArn, UserArn};
 use cfn_connect_user::core::model::LiveUser;
 use cfn_connect_user::core::owner::owner_tag_value;
 use cfn_connect_user::core::plan::{self, Decision};
 use cfn_connect_user::core::props;
-use cfn_connect_user::edge::connect::{Connect, Retrying, SdkConnect};
 use connect_emulator::connect::{Emulator, Seed};
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};

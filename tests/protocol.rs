@@ -1,15 +1,17 @@
-//! The custom-resource protocol (protocol.md): exactly one well-formed response per request, on time,
+//! The custom-resource protocol (docs/protocol.md): exactly one well-formed response per request, on time,
 //! whatever happens — bad events, panics, deadlines, a flaky response URL — and provider mode.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::{Duration, SystemTime};
 
+use cfn_connect_user::adapters::{HttpSender, SdkConnect, http_client};
+use cfn_connect_user::app::{Connect, ConnectError};
+use cfn_connect_user::app::{Handler, HandlerError, Invocation, Mode};
 use cfn_connect_user::core::arn::{InstanceArn, UserArn};
+use cfn_connect_user::core::backoff::Backoff;
 use cfn_connect_user::core::model::{LiveUser, Proficiencies};
 use cfn_connect_user::core::plan::{Call, NewUser};
-use cfn_connect_user::edge::connect::{Connect, ConnectError, SdkConnect};
-use cfn_connect_user::edge::handler::{Handler, HandlerError, Invocation, Mode};
 use connect_emulator::connect::Fault;
 use connect_emulator::receiver::{Reply, dead_url};
 use serde_json::{Value, json};
@@ -114,7 +116,7 @@ async fn a_panic_is_answered_failed_and_keeps_the_created_users_id() {
     let world = World::start().await;
     let connect =
         PanicsOn(SdkConnect::for_endpoint(&world.emulator.endpoint_url(), "us-east-1"), "AssociateUserProficiencies");
-    let handler = Handler::new(connect, cfn_connect_user::edge::sender::http_client().unwrap(), Mode::Respond);
+    let handler = Handler::new(connect, HttpSender::new(http_client().unwrap(), Backoff::default()), Mode::Respond);
     let mut props = world.john();
     props["UserProficiencies"] = json!([{"AttributeName": "Language", "AttributeValue": "Spanish", "Level": "3"}]);
     let started = SystemTime::now();
@@ -135,7 +137,7 @@ async fn a_panic_is_answered_failed_and_keeps_the_created_users_id() {
 async fn a_panic_before_any_user_answers_with_the_marker_id() {
     let world = World::start().await;
     let connect = PanicsOn(SdkConnect::for_endpoint(&world.emulator.endpoint_url(), "us-east-1"), "CreateUser");
-    let handler = Handler::new(connect, cfn_connect_user::edge::sender::http_client().unwrap(), Mode::Respond);
+    let handler = Handler::new(connect, HttpSender::new(http_client().unwrap(), Backoff::default()), Mode::Respond);
     let started = SystemTime::now();
     let event = world.create_event(world.john());
     let request_id = event["RequestId"].as_str().unwrap().to_owned();

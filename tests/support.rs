@@ -1,13 +1,14 @@
 //! A small DSL for the integration tests: a `World` is one emulator, one response receiver and the
 //! real handler wired to both over HTTP, with builders for CloudFormation requests.
 
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::{Duration, SystemTime};
 
-use cfn_connect_user::edge::backoff::Backoff;
-use cfn_connect_user::edge::connect::{Retrying, SdkConnect};
-use cfn_connect_user::edge::handler::{Handler, HandlerError, Invocation, Mode};
+use cfn_connect_user::adapters::{HttpSender, SdkConnect, http_client};
+use cfn_connect_user::app::Retrying;
+use cfn_connect_user::app::{Handler, HandlerError, Invocation, Mode};
+use cfn_connect_user::core::backoff::Backoff;
 use connect_emulator::connect::{Emulator, Seed};
 use connect_emulator::receiver::{Receiver, Recorded};
 use serde_json::{Value, json};
@@ -23,7 +24,7 @@ pub fn fast_backoff() -> Backoff {
 pub struct World {
     pub emulator: Emulator,
     pub receiver: Receiver,
-    pub handler: Handler<Retrying<SdkConnect>>,
+    pub handler: Handler<Retrying<SdkConnect>, HttpSender>,
     requests: std::sync::atomic::AtomicU32,
 }
 
@@ -45,8 +46,8 @@ impl World {
     pub async fn on_with_backoff(emulator: Emulator, mode: Mode, backoff: Backoff) -> World {
         let receiver = Receiver::start().await.expect("receiver starts");
         let connect = Retrying::new(SdkConnect::for_endpoint(&emulator.endpoint_url(), "us-east-1"), backoff);
-        let http = cfn_connect_user::edge::sender::http_client().expect("http client");
-        let handler = Handler::new(connect, http, mode).with_send_backoff(fast_backoff());
+        let http = http_client().expect("http client");
+        let handler = Handler::new(connect, HttpSender::new(http, fast_backoff()), mode);
         World { emulator, receiver, handler, requests: Default::default() }
     }
 

@@ -2,6 +2,7 @@
 //! code paths: the handler over real HTTP against the Connect emulator and the response receiver,
 //! and the release binary under the fake Lambda Runtime API.
 
+mod architecture;
 mod binary;
 mod connect_client;
 mod economy;

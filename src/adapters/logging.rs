@@ -10,11 +10,17 @@ use tracing_subscriber::util::SubscriberInitExt;
 /// What the environment asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogSettings {
+    /// JSON lines (`AWS_LAMBDA_LOG_FORMAT=JSON`) rather than text.
     pub json: bool,
+    /// `target=level` directives, e.g. `info,aws_smithy=warn`.
     pub filter: String,
 }
 
 impl LogSettings {
+    /// The settings for these values of `AWS_LAMBDA_LOG_FORMAT`, `AWS_LAMBDA_LOG_LEVEL` and `RUST_LOG`.
+    ///
+    /// A known Lambda level wins over `RUST_LOG` (`FATAL` becomes `error`); the default is `info`, and unless
+    /// `RUST_LOG` is set the SDK and HTTP crates are kept at `warn`.
     pub fn from_values(format: Option<&str>, lambda_level: Option<&str>, rust_log: Option<&str>) -> Self {
         let json = format.is_some_and(|f| f.eq_ignore_ascii_case("json"));
         let filter = match (lambda_level.map(str::to_ascii_lowercase).as_deref(), rust_log) {
@@ -32,6 +38,7 @@ impl LogSettings {
         Self { json, filter }
     }
 
+    /// [`LogSettings::from_values`] with the process environment.
     pub fn from_env() -> Self {
         let var = |name| std::env::var(name).ok();
         Self::from_values(

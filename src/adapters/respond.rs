@@ -1,5 +1,4 @@
-//! The response PUT to the presigned URL: one [`Responder`] per request, consumed by sending,
-//! so a second response cannot be written.
+//! The response PUT to the presigned URL: the [`ResponseSender`] port over `reqwest`.
 //!
 //! No Content-Type (legacy SigV2 URLs sign it), a byte-exact Content-Length, the status checked,
 //! network errors and 5xx retried with backoff and jitter until the deadline, 4xx never retried.
@@ -8,52 +7,42 @@ use std::time::{Duration, SystemTime};
 
 use tracing::{error, info, warn};
 
+use crate::app::ports::{Delivery, ResponseSender};
+use crate::core::backoff::Backoff;
 use crate::core::response_url::ResponseUrl;
-
-use super::backoff::Backoff;
 
 /// Cap on one PUT attempt; S3 answers in milliseconds when it answers at all.
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
-
-/// How a delivery ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Delivery {
-    /// A 2xx answer.
-    Delivered { status: u16, attempts: u32 },
-    /// A 4xx answer: the URL is expired or forged, and stays so. Lambda's retry cannot help.
-    Rejected { status: u16, attempts: u32 },
-    /// Network errors or 5xx until the deadline: a retried invocation may still deliver.
-    Undelivered { last_error: String, attempts: u32 },
-}
 
 /// The HTTP client for responses, built once per execution environment.
 pub fn http_client() -> Result<reqwest::Client, reqwest::Error> {
     reqwest::Client::builder().connect_timeout(CONNECT_TIMEOUT).build()
 }
 
-/// The right to answer one request, once.
-#[derive(Debug)]
-pub struct Responder {
-    url: ResponseUrl,
+/// Sends responses over HTTP with one client shared by every request of the execution environment.
+#[derive(Debug, Clone)]
+pub struct HttpSender {
     client: reqwest::Client,
     backoff: Backoff,
 }
 
-impl Responder {
-    pub fn new(url: ResponseUrl, client: reqwest::Client, backoff: Backoff) -> Self {
-        Self { url, client, backoff }
+impl HttpSender {
+    /// A sender over `client` that waits as `backoff` says between attempts.
+    pub fn new(client: reqwest::Client, backoff: Backoff) -> Self {
+        Self { client, backoff }
     }
+}
 
-    /// PUTs `body`, retrying until `deadline`. Takes `self`: a request is answered at most once.
-    pub async fn send(self, body: Vec<u8>, deadline: SystemTime) -> Delivery {
+impl ResponseSender for HttpSender {
+    async fn put(&self, url: &ResponseUrl, body: Vec<u8>, deadline: SystemTime) -> Delivery {
         let mut attempts = 0;
         let last_error = loop {
             attempts += 1;
             let remaining = deadline.duration_since(SystemTime::now()).unwrap_or_default();
             let result = self
                 .client
-                .put(self.url.expose())
+                .put(url.expose())
                 .header(reqwest::header::CONTENT_LENGTH, body.len())
                 .body(body.clone())
                 .timeout(remaining.min(ATTEMPT_TIMEOUT).max(Duration::from_millis(50)))
@@ -62,12 +51,12 @@ impl Responder {
             let retryable = match result {
                 Ok(answer) if answer.status().is_success() => {
                     let status = answer.status().as_u16();
-                    info!(status, attempts, s3_request_id = s3_request_id(&answer), url = %self.url, "response delivered");
+                    info!(status, attempts, s3_request_id = s3_request_id(&answer), url = %url, "response delivered");
                     return Delivery::Delivered { status, attempts };
                 }
                 Ok(answer) if answer.status().is_client_error() => {
                     let status = answer.status().as_u16();
-                    error!(status, attempts, s3_request_id = s3_request_id(&answer), url = %self.url,
+                    error!(status, attempts, s3_request_id = s3_request_id(&answer), url = %url,
                         "response rejected by the response URL; it is expired or invalid, so it is not retried");
                     return Delivery::Rejected { status, attempts };
                 }
@@ -83,7 +72,7 @@ impl Responder {
             warn!(attempts, error = %retryable, delay_ms = delay.as_millis() as u64, "response PUT failed; retrying");
             tokio::time::sleep(delay).await;
         };
-        error!(attempts, error = %last_error, url = %self.url, "response could not be delivered before the deadline");
+        error!(attempts, error = %last_error, url = %url, "response could not be delivered before the deadline");
         Delivery::Undelivered { last_error, attempts }
     }
 }

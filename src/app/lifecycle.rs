@@ -1,22 +1,22 @@
-//! Create, Update and Delete of one Connect user through the [`Connect`] trait: the rules of
-//! ownership, adoption, replacement and idempotency. The decisions themselves are the core's
-//! (`props`, `plan`); this module sequences the calls and says what each failure means for the
-//! PhysicalResourceId.
+//! The use cases: Create, Update and Delete of one Connect user through the [`Connect`] port, with the
+//! rules of ownership, adoption, replacement and idempotency. The decisions themselves are the core's
+//! (`props`, `plan`, `physical_id`); this module sequences the calls and turns their results into an
+//! [`Outcome`].
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use tracing::{info, warn};
 
+use super::ports::{Connect, ConnectError, ErrorKind};
 use crate::core::arn::UserArn;
 use crate::core::event::{Envelope, Request, RequestType};
 use crate::core::model::{OWNER_TAG_KEY, OldTemplate, UserSpec};
 use crate::core::owner::owner_tag_value;
+use crate::core::physical_id::{self, PhysicalId};
 use crate::core::plan::{self, Call, Decision};
 use crate::core::props;
-use crate::core::response::failed_create_marker;
-
-use super::connect::{Connect, ConnectError, ErrorKind};
+use crate::core::response::Outcome;
 
 /// What the work is doing now, and the user it has made so far: read by the handler when the work
 /// panics or runs out of time, so even then the response names the step and keeps the right id.
@@ -30,6 +30,7 @@ struct ProgressState {
 }
 
 impl Progress {
+    /// Records what the work does now.
     pub fn step(&self, step: impl Into<String>) {
         if let Ok(mut state) = self.0.lock() {
             state.step = step.into();
@@ -50,17 +51,17 @@ impl Progress {
 
 /// A request that succeeded.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Done {
-    pub physical_id: String,
-    pub data: BTreeMap<String, String>,
+struct Done {
+    physical_id: String,
+    data: BTreeMap<String, String>,
 }
 
 /// A request that failed: the reason, and the PhysicalResourceId to answer with when it is not the
 /// request's default (a Create's marker, an Update's or Delete's own id).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Failure {
-    pub reason: String,
-    pub physical_id: Option<String>,
+struct Failure {
+    reason: String,
+    physical_id: Option<String>,
 }
 
 impl Failure {
@@ -79,17 +80,18 @@ impl From<ConnectError> for Failure {
     }
 }
 
-/// The PhysicalResourceId a failed request answers with when the failure names none.
-pub fn default_physical_id(request: Option<&Request>, envelope: &Envelope) -> String {
-    // A request too broken to parse still keeps an id CloudFormation sent: it names an existing resource.
-    match (request.map(|r| r.kind), &envelope.physical_resource_id) {
-        (Some(RequestType::Create), _) | (_, None) => failed_create_marker(envelope),
-        (_, Some(id)) => id.clone(),
+/// Runs one request to its end and says how it ended.
+pub async fn run<C: Connect>(connect: &C, request: &Request, envelope: &Envelope, progress: &Progress) -> Outcome {
+    match execute(connect, request, envelope, progress).await {
+        Ok(Done { physical_id, data }) => Outcome::Success { physical_id, data },
+        Err(Failure { reason, physical_id }) => Outcome::Failed {
+            physical_id: physical_id.unwrap_or_else(|| physical_id::for_failure(Some(request), envelope)),
+            reason,
+        },
     }
 }
 
-/// Runs one request to its end.
-pub async fn run<C: Connect>(
+async fn execute<C: Connect>(
     connect: &C,
     request: &Request,
     envelope: &Envelope,
@@ -222,8 +224,8 @@ async fn update<C: Connect>(
     owner: &str,
     progress: &Progress,
 ) -> Result<Done, Failure> {
-    let Ok(arn) = UserArn::parse(physical_id) else {
-        // No user stands behind this id (a failed Create's marker): the template's user has to be made.
+    let PhysicalId::User(arn) = PhysicalId::read(physical_id) else {
+        // A failed Create's marker: the template's user has to be made.
         info!(physical_id, "the physical id is not a user ARN; creating the user");
         return create(connect, spec, owner, progress).await.map_err(|f| f.into_failure());
     };
@@ -269,7 +271,7 @@ fn warn_if_password_changed(spec: &UserSpec, old: &OldTemplate) {
 
 async fn delete<C: Connect>(connect: &C, physical_id: &str, progress: &Progress) -> Result<Done, Failure> {
     let done = Done { physical_id: physical_id.to_owned(), data: BTreeMap::new() };
-    let Ok(arn) = UserArn::parse(physical_id) else {
+    let PhysicalId::User(arn) = PhysicalId::read(physical_id) else {
         info!(physical_id, "the physical id is not a user ARN; nothing to delete");
         return Ok(done);
     };

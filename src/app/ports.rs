@@ -1,19 +1,15 @@
-//! The Amazon Connect client edge: the [`Connect`] trait the lifecycle runs through, its error type,
-//! the `aws-sdk-connect` implementation ([`SdkConnect`]) and the retry policy ([`Retrying`]).
-
-mod retry;
-mod sdk;
+//! The ports: what the use cases need from the outside world, as traits in the project's own types —
+//! Amazon Connect ([`Connect`], its error [`ConnectError`]) and the response URL ([`ResponseSender`]).
+//! The adapters implement them; tests may too.
 
 use std::fmt;
 use std::future::Future;
+use std::time::SystemTime;
 
 use crate::core::arn::{InstanceArn, UserArn};
 use crate::core::model::{LiveUser, Proficiencies};
 use crate::core::plan::{Call, NewUser};
-
-pub use super::backoff::Backoff;
-pub use retry::Retrying;
-pub use sdk::SdkConnect;
+use crate::core::response_url::ResponseUrl;
 
 /// What kind of failure a Connect call had: decides whether it is retried and what the lifecycle makes of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -44,14 +40,18 @@ impl fmt::Display for ErrorKind {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{operation}: {code}: {message}")]
 pub struct ConnectError {
+    /// The Connect operation (`CreateUser`).
     pub operation: &'static str,
+    /// The class that decides retries and meaning.
     pub kind: ErrorKind,
     /// Connect's error code (`ResourceNotFoundException`), or one of this crate's (`NetworkError`, `Timeout`, `InvalidInput`).
     pub code: String,
+    /// Connect's message, or this crate's description of what went wrong.
     pub message: String,
 }
 
 impl ConnectError {
+    /// An error of `operation`.
     pub fn new(operation: &'static str, kind: ErrorKind, code: impl Into<String>, message: impl Into<String>) -> Self {
         Self { operation, kind, code: code.into(), message: message.into() }
     }
@@ -88,4 +88,36 @@ pub trait Connect: Send + Sync + 'static {
 
     /// `DeleteUser`.
     fn delete_user(&self, user: &UserArn) -> impl Future<Output = Result<(), ConnectError>> + Send;
+}
+
+/// How a response delivery ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivery {
+    /// A 2xx answer.
+    Delivered {
+        /// The HTTP status.
+        status: u16,
+        /// How many PUTs it took.
+        attempts: u32,
+    },
+    /// A 4xx answer: the URL is expired or forged, and stays so. Lambda's retry cannot help.
+    Rejected {
+        /// The HTTP status.
+        status: u16,
+        /// How many PUTs it took.
+        attempts: u32,
+    },
+    /// Network errors or 5xx until the deadline: a retried invocation may still deliver.
+    Undelivered {
+        /// The last attempt's error, without the URL's query string.
+        last_error: String,
+        /// How many PUTs were tried.
+        attempts: u32,
+    },
+}
+
+/// Delivers response documents to presigned URLs.
+pub trait ResponseSender: Send + Sync + 'static {
+    /// PUTs `body` to `url`, retrying what may succeed later, until `deadline`.
+    fn put(&self, url: &ResponseUrl, body: Vec<u8>, deadline: SystemTime) -> impl Future<Output = Delivery> + Send;
 }

@@ -5,8 +5,9 @@ use std::future::Future;
 
 use tracing::warn;
 
-use super::{Backoff, Connect, ConnectError};
+use super::ports::{Connect, ConnectError};
 use crate::core::arn::{InstanceArn, UserArn};
+use crate::core::backoff::Backoff;
 use crate::core::model::{LiveUser, Proficiencies};
 use crate::core::plan::{Call, NewUser};
 
@@ -21,10 +22,12 @@ pub struct Retrying<C> {
 }
 
 impl<C: Connect> Retrying<C> {
+    /// Retries `inner`'s retryable errors, waiting as `backoff` says between attempts.
     pub fn new(inner: C, backoff: Backoff) -> Self {
         Self { inner, backoff }
     }
 
+    /// The client it wraps.
     pub fn inner(&self) -> &C {
         &self.inner
     }
@@ -88,8 +91,8 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
+    use crate::app::ports::ErrorKind;
     use crate::core::model::LiveUser;
-    use crate::edge::connect::ErrorKind;
 
     const USER: &str = "arn:aws:connect:us-east-1:123456789012:instance/i-1/agent/u-1";
 

@@ -1,5 +1,6 @@
-//! The one place where any end of a request — success, error, panic, deadline — becomes exactly
-//! one response: PUT to the ResponseURL, or returned to the CDK Provider framework in provider mode.
+//! The supervision of one invocation: the one place where any end of a request — success, error, panic,
+//! deadline — becomes exactly one response, PUT through the [`ResponseSender`] port or returned to the CDK
+//! Provider framework in provider mode.
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -7,15 +8,13 @@ use std::time::{Duration, SystemTime};
 use serde_json::{Value, json};
 use tracing::{Instrument, error, info, info_span, warn};
 
+use super::lifecycle::{self, Progress};
+use super::ports::{Connect, Delivery, ResponseSender};
 use crate::core::deadline::{Deadlines, Limit, deadlines};
 use crate::core::event::{Envelope, Request, unwrap_sns};
+use crate::core::physical_id;
 use crate::core::response::{self, Outcome};
 use crate::core::response_url::ResponseUrl;
-
-use super::backoff::Backoff;
-use super::connect::Connect;
-use super::lifecycle::{self, Progress};
-use super::sender::{Delivery, Responder};
 
 /// Where the outcome goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,7 +38,9 @@ impl Mode {
 /// What the runtime tells about one invocation.
 #[derive(Debug, Clone, Copy)]
 pub struct Invocation {
+    /// When the invocation started.
     pub started: SystemTime,
+    /// Lambda's deadline for it.
     pub deadline: SystemTime,
 }
 
@@ -49,51 +50,44 @@ pub enum HandlerError {
     /// Provider mode: the request failed; the message is the Reason CloudFormation shows.
     #[error("{0}")]
     Failed(String),
+    /// The request carries no usable ResponseURL, so nobody can be told.
     #[error("no response can be sent: {0}")]
     Unanswerable(String),
+    /// Network errors or 5xx from the response URL until the deadline: Lambda's retry may deliver it.
     #[error("the response could not be delivered before the deadline: {0}")]
     Undelivered(String),
 }
 
-impl From<HandlerError> for lambda_runtime::Diagnostic {
-    fn from(e: HandlerError) -> Self {
-        let error_type = match e {
-            HandlerError::Failed(_) => "ConnectUserFailed",
-            HandlerError::Unanswerable(_) => "UnanswerableRequest",
-            HandlerError::Undelivered(_) => "ResponseUndelivered",
-        };
-        Self { error_type: error_type.to_owned(), error_message: e.to_string() }
-    }
-}
-
-/// The handler and what it holds across invocations: the Connect client and the HTTP client.
-pub struct Handler<C> {
+/// The handler and what it holds across invocations: the Connect port and the response sender.
+pub struct Handler<C, S> {
     connect: Arc<C>,
-    http: reqwest::Client,
+    sender: Arc<S>,
     mode: Mode,
-    send_backoff: Backoff,
 }
 
-impl<C> Clone for Handler<C> {
+impl<C, S> Clone for Handler<C, S> {
     fn clone(&self) -> Self {
-        Self {
-            connect: self.connect.clone(),
-            http: self.http.clone(),
-            mode: self.mode,
-            send_backoff: self.send_backoff,
-        }
+        Self { connect: self.connect.clone(), sender: self.sender.clone(), mode: self.mode }
     }
 }
 
-impl<C: Connect> Handler<C> {
-    pub fn new(connect: C, http: reqwest::Client, mode: Mode) -> Self {
-        Self { connect: Arc::new(connect), http, mode, send_backoff: Backoff::default() }
-    }
+/// The right to answer one request, once: consumed by [`Responder::send`], so a second response cannot be
+/// written, and built only where the mode and the URL allow a PUT.
+struct Responder<S> {
+    url: ResponseUrl,
+    sender: Arc<S>,
+}
 
-    /// The backoff between response PUT attempts (tests shorten it).
-    pub fn with_send_backoff(mut self, backoff: Backoff) -> Self {
-        self.send_backoff = backoff;
-        self
+impl<S: ResponseSender> Responder<S> {
+    async fn send(self, body: Vec<u8>, deadline: SystemTime) -> Delivery {
+        self.sender.put(&self.url, body, deadline).await
+    }
+}
+
+impl<C: Connect, S: ResponseSender> Handler<C, S> {
+    /// A handler over the two ports, answering as `mode` says.
+    pub fn new(connect: C, sender: S, mode: Mode) -> Self {
+        Self { connect: Arc::new(connect), sender: Arc::new(sender), mode }
     }
 
     /// Handles one invocation payload: a request, or an SNS notification carrying requests.
@@ -135,79 +129,71 @@ impl<C: Connect> Handler<C> {
             RequestId = %envelope.request_id,
         );
         async move {
-            // The Provider framework still passes a ResponseURL, so only the environment can say.
-            let responder = match (&envelope.response_url, self.mode) {
-                (Some(url), Mode::Respond) => match ResponseUrl::parse(url) {
-                    Ok(url) => Some(url),
-                    Err(e) => {
-                        error!(error = %e, "the ResponseURL is unusable; no response can be sent");
-                        return Err(HandlerError::Unanswerable(e.to_string()));
-                    }
-                },
-                _ => None,
-            };
+            let responder = self.responder(&envelope)?;
             let request = Request::parse(&raw);
             let limits = deadlines(
                 invocation.started,
                 invocation.deadline,
                 request.as_ref().ok().and_then(|r| r.service_timeout),
-                responder.as_ref().and_then(ResponseUrl::expires_at),
+                responder.as_ref().and_then(|r| r.url.expires_at()),
             );
             let outcome = match request {
                 Err(e) => Outcome::Failed {
-                    physical_id: lifecycle::default_physical_id(None, &envelope),
+                    physical_id: physical_id::for_failure(None, &envelope),
                     reason: format!("invalid request: {e}"),
                 },
-                Ok(request) => self.work(request, &envelope, invocation.started, limits).await,
+                Ok(request) => self.supervise(request, &envelope, invocation.started, limits).await,
             };
             match &outcome {
                 Outcome::Success { physical_id, .. } => info!(physical_id, "SUCCESS"),
                 Outcome::Failed { physical_id, reason } => warn!(physical_id, reason, "FAILED"),
             }
-            let Some(url) = responder else {
-                return match outcome {
-                    Outcome::Success { .. } => Ok(response::provider_result(&outcome)),
-                    Outcome::Failed { reason, .. } => Err(HandlerError::Failed(response::provider_reason(&reason))),
-                };
-            };
-            let body = response::body(&envelope, &outcome);
-            match Responder::new(url, self.http.clone(), self.send_backoff).send(body, limits.send).await {
-                Delivery::Delivered { .. } | Delivery::Rejected { .. } => {
-                    Ok(json!({"Status": if outcome.is_success() { "SUCCESS" } else { "FAILED" }, "PhysicalResourceId": outcome.physical_id()}))
-                }
-                Delivery::Undelivered { last_error, .. } => Err(HandlerError::Undelivered(last_error)),
-            }
+            answer(&envelope, outcome, responder, limits.send).await
         }
         .instrument(span)
         .await
     }
 
+    /// The responder of a request, or none in provider mode. The Provider framework still passes a
+    /// ResponseURL, so only the environment can say which mode this is.
+    fn responder(&self, envelope: &Envelope) -> Result<Option<Responder<S>>, HandlerError> {
+        let (Some(url), Mode::Respond) = (&envelope.response_url, self.mode) else { return Ok(None) };
+        match ResponseUrl::parse(url) {
+            Ok(url) => Ok(Some(Responder { url, sender: self.sender.clone() })),
+            Err(e) => {
+                error!(error = %e, "the ResponseURL is unusable; no response can be sent");
+                Err(HandlerError::Unanswerable(e.to_string()))
+            }
+        }
+    }
+
     /// Runs the lifecycle on its own task, so a panic is caught and the deadline can abandon it.
-    async fn work(&self, request: Request, envelope: &Envelope, started: SystemTime, limits: Deadlines) -> Outcome {
+    async fn supervise(
+        &self,
+        request: Request,
+        envelope: &Envelope,
+        started: SystemTime,
+        limits: Deadlines,
+    ) -> Outcome {
         let progress = Progress::default();
         progress.step("starting");
-        let default_id = lifecycle::default_physical_id(Some(&request), envelope);
+        let fallback_id = physical_id::for_failure(Some(&request), envelope);
         let task = tokio::spawn({
             let (connect, envelope, progress) = (self.connect.clone(), envelope.clone(), progress.clone());
             async move { lifecycle::run(&*connect, &request, &envelope, &progress).await }.in_current_span()
         });
         let abort = task.abort_handle();
-        let result = tokio::time::timeout_at(until(limits.work), task).await;
-        let (step, created) = progress.snapshot();
-        let failed =
-            |reason: String| Outcome::Failed { physical_id: created.clone().unwrap_or(default_id.clone()), reason };
-        match result {
-            Ok(Ok(Ok(done))) => Outcome::Success { physical_id: done.physical_id, data: done.data, no_echo: false },
-            Ok(Ok(Err(failure))) => {
-                Outcome::Failed { physical_id: failure.physical_id.unwrap_or(default_id), reason: failure.reason }
-            }
+        let reason = match tokio::time::timeout_at(until(limits.work), task).await {
+            Ok(Ok(outcome)) => return outcome,
             Ok(Err(join)) => {
+                let (step, _) = progress.snapshot();
                 let detail = join.try_into_panic().map(|p| panic_message(p.as_ref())).unwrap_or_else(|e| e.to_string());
                 error!(panic = %detail, step, "the handler panicked");
-                failed(format!("internal error while {step}: the handler panicked ({detail})"))
+                format!("internal error while {step}: the handler panicked ({detail})")
             }
             Err(_) => {
                 abort.abort();
+                let (step, _) = progress.snapshot();
                 let elapsed = SystemTime::now().duration_since(started).unwrap_or_default().as_secs();
                 let limit = match limits.binding {
                     Limit::Lambda => "the Lambda function's timeout",
@@ -215,9 +201,34 @@ impl<C: Connect> Handler<C> {
                     Limit::UrlExpiry => "the response URL's expiry",
                 };
                 error!(elapsed_s = elapsed, step, "timed out");
-                failed(format!("timed out after {elapsed} s while {step} (limit: {limit})"))
+                format!("timed out after {elapsed} s while {step} (limit: {limit})")
             }
-        }
+        };
+        // A user made before the panic or the deadline is named, so the rollback's Delete removes it.
+        let (_, created) = progress.snapshot();
+        Outcome::Failed { physical_id: created.unwrap_or(fallback_id), reason }
+    }
+}
+
+/// Sends the outcome where it goes, and says what the invocation returns.
+async fn answer<S: ResponseSender>(
+    envelope: &Envelope,
+    outcome: Outcome,
+    responder: Option<Responder<S>>,
+    deadline: SystemTime,
+) -> Result<Value, HandlerError> {
+    let Some(responder) = responder else {
+        return match outcome {
+            Outcome::Success { .. } => Ok(response::provider_result(&outcome)),
+            Outcome::Failed { reason, .. } => Err(HandlerError::Failed(response::provider_reason(&reason))),
+        };
+    };
+    match responder.send(response::body(envelope, &outcome), deadline).await {
+        Delivery::Delivered { .. } | Delivery::Rejected { .. } => Ok(json!({
+            "Status": if outcome.is_success() { "SUCCESS" } else { "FAILED" },
+            "PhysicalResourceId": outcome.physical_id(),
+        })),
+        Delivery::Undelivered { last_error, .. } => Err(HandlerError::Undelivered(last_error)),
     }
 }
 

@@ -7,12 +7,25 @@ use std::fmt;
 /// Why a string is not the ARN that was expected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ArnError {
+    /// The value (carried as given) is not a Connect instance ARN.
     #[error("expected arn:<partition>:connect:<region>:<12-digit account>:instance/<id>, got {0:?}")]
     NotAnInstance(String),
+    /// The value is not an ARN of the expected kind of resource inside an instance.
     #[error("expected <InstanceArn>/{kind}/<id>, got {value:?}")]
-    NotAChild { kind: &'static str, value: String },
+    NotAChild {
+        /// The expected kind's ARN segment, as [`ResourceKind::segment`] gives it.
+        kind: &'static str,
+        /// The value as given.
+        value: String,
+    },
+    /// A well-formed resource ARN of an instance other than the template's `InstanceArn`.
     #[error("belongs to instance {actual}, not to InstanceArn {expected}")]
-    OtherInstance { expected: String, actual: String },
+    OtherInstance {
+        /// The template's `InstanceArn`.
+        expected: String,
+        /// The instance the resource ARN names.
+        actual: String,
+    },
 }
 
 /// `arn:<partition>:connect:<region>:<account>:instance/<instance id>`.
@@ -27,6 +40,7 @@ fn is_id(s: &str) -> bool {
 }
 
 impl InstanceArn {
+    /// Parses `arn:<partition>:connect:<region>:<12-digit account>:instance/<id>`.
     pub fn parse(value: &str) -> Result<Self, ArnError> {
         let bad = || ArnError::NotAnInstance(value.to_owned());
         let mut parts = value.splitn(6, ':');
@@ -47,6 +61,7 @@ impl InstanceArn {
         Ok(Self { id_start: value.len() - id.len(), arn: value.to_owned() })
     }
 
+    /// The whole ARN, as parsed.
     pub fn as_str(&self) -> &str {
         &self.arn
     }
@@ -71,13 +86,18 @@ impl fmt::Display for InstanceArn {
 /// The kinds of instance resources that a user refers to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ResourceKind {
+    /// A routing profile: `routing-profile/<id>`.
     RoutingProfile,
+    /// A security profile: `security-profile/<id>`.
     SecurityProfile,
+    /// A user hierarchy group: `agent-group/<id>`.
     AgentGroup,
+    /// A user: `agent/<id>`.
     Agent,
 }
 
 impl ResourceKind {
+    /// The path segment that names this kind in an ARN, e.g. `routing-profile`.
     pub fn segment(self) -> &'static str {
         match self {
             Self::RoutingProfile => "routing-profile",
@@ -97,6 +117,7 @@ pub struct ResourceArn {
 }
 
 impl ResourceArn {
+    /// Parses `<InstanceArn>/<kind>/<id>`, whatever the instance.
     pub fn parse(value: &str, kind: ResourceKind) -> Result<Self, ArnError> {
         let bad = || ArnError::NotAChild { kind: kind.segment(), value: value.to_owned() };
         let marker = format!("/{}/", kind.segment());
@@ -118,18 +139,22 @@ impl ResourceArn {
         Ok(arn)
     }
 
+    /// The whole ARN.
     pub fn as_str(&self) -> &str {
         &self.arn
     }
 
+    /// The instance the resource belongs to.
     pub fn instance(&self) -> &InstanceArn {
         &self.instance
     }
 
+    /// What kind of resource this is.
     pub fn kind(&self) -> ResourceKind {
         self.kind
     }
 
+    /// The resource id (the part after `<kind>/`), which is what the Connect API takes.
     pub fn id(&self) -> &str {
         let segment = self.kind.segment();
         &self.arn[self.instance.as_str().len() + segment.len() + 2..]
@@ -147,22 +172,27 @@ impl fmt::Display for ResourceArn {
 pub struct UserArn(ResourceArn);
 
 impl UserArn {
+    /// Parses `<InstanceArn>/agent/<user id>`.
     pub fn parse(value: &str) -> Result<Self, ArnError> {
         ResourceArn::parse(value, ResourceKind::Agent).map(Self)
     }
 
+    /// The ARN of the user with id `user_id` in `instance`.
     pub fn new(instance: &InstanceArn, user_id: &str) -> Self {
         Self(instance.child(ResourceKind::Agent, user_id))
     }
 
+    /// The whole ARN.
     pub fn as_str(&self) -> &str {
         self.0.as_str()
     }
 
+    /// The instance the user belongs to.
     pub fn instance(&self) -> &InstanceArn {
         self.0.instance()
     }
 
+    /// The user id, which is what the Connect API's `UserId` path member takes.
     pub fn user_id(&self) -> &str {
         self.0.id()
     }

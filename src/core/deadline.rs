@@ -11,17 +11,22 @@ pub const RETURN_MARGIN: Duration = Duration::from_millis(150);
 /// Which limit is the binding one, for the timeout reason.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Limit {
+    /// The Lambda invocation's deadline.
     Lambda,
+    /// The template's `ServiceTimeout`, counted from the start of the request.
     ServiceTimeout,
+    /// The response URL's signature expiry.
     UrlExpiry,
 }
 
+/// The points in time a request must respect, derived from the binding limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Deadlines {
     /// The work is abandoned, and FAILED sent, at this point.
     pub work: SystemTime,
     /// The PUT (with retries) must be over by this point.
     pub send: SystemTime,
+    /// The limit the deadlines derive from: the earliest one.
     pub binding: Limit,
 }
 

@@ -13,9 +13,13 @@ use serde_json::Value;
 pub struct Envelope {
     /// As sent; checked by `ResponseUrl::parse` when a PUT is due.
     pub response_url: Option<String>,
+    /// `StackId`, verbatim; empty when missing.
     pub stack_id: String,
+    /// `RequestId`, verbatim; empty when missing.
     pub request_id: String,
+    /// `LogicalResourceId`, verbatim; empty when missing.
     pub logical_resource_id: String,
+    /// `PhysicalResourceId`; `None` when missing or empty (a Create).
     pub physical_resource_id: Option<String>,
     /// `RequestType` as sent, for logs, even when it is not one this handler knows.
     pub request_type: String,
@@ -36,40 +40,54 @@ impl Envelope {
     }
 }
 
+/// CloudFormation's `RequestType`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RequestType {
+    /// `Create`: make a new user.
     Create,
+    /// `Update`: bring the user to the new template, or replace it.
     Update,
+    /// `Delete`: remove the user.
     Delete,
 }
 
 /// A request whose envelope is known and whose shape is sound; properties are validated later.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Request {
+    /// `RequestType`.
     pub kind: RequestType,
+    /// `ResourceProperties`, not yet validated; an empty object for a Delete that sends none.
     pub properties: Value,
     /// Update only.
     pub old_properties: Value,
     /// Update and Delete only.
     pub physical_resource_id: Option<String>,
+    /// `ServiceTimeout` (top-level, else in the properties), in whole seconds; `None` = not set.
     pub service_timeout: Option<Duration>,
 }
 
+/// Why a payload is not a request this handler can act on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RequestError {
+    /// The payload is not a JSON object.
     #[error("the request is not a JSON object")]
     NotAnObject,
+    /// This required field is missing (or, for the ids, not a string; for `PhysicalResourceId`, empty).
     #[error("the request has no {0}")]
     Missing(&'static str),
+    /// `RequestType` is none of `Create`, `Update`, `Delete`; carries the value as sent.
     #[error("unknown RequestType {0:?}: expected Create, Update or Delete")]
     UnknownRequestType(String),
+    /// This field (`ResourceProperties` or `OldResourceProperties`) is not a JSON object.
     #[error("{0} must be a JSON object")]
     NotAnObjectField(&'static str),
+    /// `ServiceTimeout` is not a whole number of seconds; carries the value as JSON.
     #[error("ServiceTimeout must be a whole number of seconds, got {0}")]
     BadServiceTimeout(String),
 }
 
 impl Request {
+    /// Checks the payload's shape and types it; the properties themselves are not validated here.
     pub fn parse(raw: &Value) -> Result<Self, RequestError> {
         let object = raw.as_object().ok_or(RequestError::NotAnObject)?;
         for key in ["StackId", "RequestId", "LogicalResourceId"] {

@@ -1,11 +1,14 @@
-//! The pure core: typed properties and their validation, the update plan, the response document.
-//! Nothing here does I/O or reads the clock; the edges pass time and data in.
+//! The pure core: typed properties and their validation, the update plan, ids, deadlines and the response
+//! document. Nothing here does I/O, reads the clock or awaits; the layers above pass time and data in.
+//! No module here imports from `app` or `adapters` (tests/architecture.rs checks).
 
 pub mod arn;
+pub mod backoff;
 pub mod deadline;
 pub mod event;
 pub mod model;
 pub mod owner;
+pub mod physical_id;
 pub mod plan;
 pub mod props;
 pub mod response;

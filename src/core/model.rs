@@ -16,15 +16,21 @@ pub const OWNER_TAG_KEY: &str = "connect-user-resource:owner";
 /// The channels a per-channel setting applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Channel {
+    /// `VOICE`.
     Voice,
+    /// `CHAT`.
     Chat,
+    /// `TASK`.
     Task,
+    /// `EMAIL`.
     Email,
 }
 
 impl Channel {
+    /// Every channel, in declaration order.
     pub const ALL: [Channel; 4] = [Channel::Voice, Channel::Chat, Channel::Task, Channel::Email];
 
+    /// The Connect API's name for the channel, e.g. `VOICE`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Voice => "VOICE",
@@ -34,21 +40,27 @@ impl Channel {
         }
     }
 
+    /// The inverse of `as_str`; `None` for any other string.
     pub fn parse(value: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|c| c.as_str() == value)
     }
 }
 
+/// `PhoneType`: how voice contacts reach the agent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub enum PhoneType {
+    /// `SOFT_PHONE`: the softphone in the agent's browser; the default.
     #[default]
     SoftPhone,
+    /// `DESK_PHONE`: calls go to the desk phone number.
     DeskPhone,
 }
 
 impl PhoneType {
+    /// Every phone type, in declaration order.
     pub const ALL: [PhoneType; 2] = [PhoneType::SoftPhone, PhoneType::DeskPhone];
 
+    /// The Connect API's name for the phone type, e.g. `SOFT_PHONE`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::SoftPhone => "SOFT_PHONE",
@@ -56,22 +68,29 @@ impl PhoneType {
         }
     }
 
+    /// The inverse of `as_str`; `None` for any other string.
     pub fn parse(value: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|c| c.as_str() == value)
     }
 }
 
+/// `VoiceEnhancementMode` of a `VoiceEnhancementConfigs` entry: how the agent's audio is cleaned up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum VoiceEnhancementMode {
+    /// `NONE`: no enhancement.
     None,
+    /// `VOICE_ISOLATION`.
     VoiceIsolation,
+    /// `NOISE_SUPPRESSION`.
     NoiseSuppression,
 }
 
 impl VoiceEnhancementMode {
+    /// Every mode, in declaration order.
     pub const ALL: [VoiceEnhancementMode; 3] =
         [VoiceEnhancementMode::None, VoiceEnhancementMode::VoiceIsolation, VoiceEnhancementMode::NoiseSuppression];
 
+    /// The Connect API's name for the mode, e.g. `VOICE_ISOLATION`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::None => "NONE",
@@ -80,6 +99,7 @@ impl VoiceEnhancementMode {
         }
     }
 
+    /// The inverse of `as_str`; `None` for any other string.
     pub fn parse(value: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|c| c.as_str() == value)
     }
@@ -88,10 +108,15 @@ impl VoiceEnhancementMode {
 /// `IdentityInfo`. Every field optional; `UpdateUserIdentityInfo` replaces the whole object.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct IdentityInfo {
+    /// `FirstName`.
     pub first_name: Option<String>,
+    /// `LastName`.
     pub last_name: Option<String>,
+    /// `Email`.
     pub email: Option<String>,
+    /// `SecondaryEmail`.
     pub secondary_email: Option<String>,
+    /// `Mobile`, in E.164 form.
     pub mobile: Option<String>,
 }
 
@@ -114,34 +139,49 @@ impl IdentityInfo {
 /// `PhoneConfig`: the voice channel's settings in their original, single-channel form.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PhoneConfig {
+    /// `PhoneType`.
     pub phone_type: Option<PhoneType>,
+    /// `AutoAccept`: voice contacts are accepted without the agent's action.
     pub auto_accept: Option<bool>,
+    /// `AfterContactWorkTimeLimit`, in seconds; 0 = no limit.
     pub after_contact_work_time_limit: Option<i32>,
+    /// `DeskPhoneNumber`, in E.164 form; needed by `DESK_PHONE`.
     pub desk_phone_number: Option<String>,
+    /// `PersistentConnection`: the agent's call connection stays open between contacts.
     pub persistent_connection: Option<bool>,
 }
 
+/// An `AutoAcceptConfigs` entry; its channel is the map key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AutoAcceptConfig {
+    /// `AutoAccept`: contacts on the channel are accepted without the agent's action.
     pub auto_accept: bool,
+    /// `AgentFirstCallbackAutoAccept`: the same for agent-first callbacks; `None` = not set.
     pub agent_first_callback_auto_accept: Option<bool>,
 }
 
 /// `AfterContactWorkConfig`: `None` as the limit leaves it to Connect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct AfterContactWorkConfig {
+    /// `AfterContactWorkTimeLimit`, in seconds.
     pub time_limit: Option<i32>,
 }
 
+/// An `AfterContactWorkConfigs` entry; its channel is the map key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AfterContactWorkPerChannel {
+    /// `AfterContactWorkConfig`: the limit for ordinary contacts.
     pub config: AfterContactWorkConfig,
+    /// `AgentFirstCallbackAfterContactWorkConfig`: the limit for agent-first callbacks; `None` = not set.
     pub agent_first_callback: Option<AfterContactWorkConfig>,
 }
 
+/// A `PhoneNumberConfigs` entry (VOICE only); its channel is the map key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PhoneNumberConfig {
+    /// `PhoneType`.
     pub phone_type: PhoneType,
+    /// `PhoneNumber`: the desk phone number, in E.164 form; `None` = not set.
     pub phone_number: Option<String>,
 }
 
@@ -149,14 +189,20 @@ pub struct PhoneNumberConfig {
 /// A `None` list is one the template does not set.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ChannelConfigs {
+    /// `AutoAcceptConfigs`.
     pub auto_accept: Option<BTreeMap<Channel, AutoAcceptConfig>>,
+    /// `AfterContactWorkConfigs`.
     pub after_contact_work: Option<BTreeMap<Channel, AfterContactWorkPerChannel>>,
+    /// `PhoneNumberConfigs` (VOICE only).
     pub phone_number: Option<BTreeMap<Channel, PhoneNumberConfig>>,
+    /// `PersistentConnectionConfigs`: `PersistentConnection` by channel (VOICE only).
     pub persistent_connection: Option<BTreeMap<Channel, bool>>,
+    /// `VoiceEnhancementConfigs`: `VoiceEnhancementMode` by channel (VOICE only).
     pub voice_enhancement: Option<BTreeMap<Channel, VoiceEnhancementMode>>,
 }
 
 impl ChannelConfigs {
+    /// True when no list is set (every list `None`).
     pub fn is_empty(&self) -> bool {
         self.auto_accept.is_none()
             && self.after_contact_work.is_none()
@@ -169,7 +215,9 @@ impl ChannelConfigs {
 /// A proficiency's identity: a predefined attribute's name and one of its values.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ProficiencyKey {
+    /// `AttributeName`: the predefined attribute.
     pub attribute_name: String,
+    /// `AttributeValue`: one of the attribute's values.
     pub attribute_value: String,
 }
 
@@ -182,25 +230,37 @@ impl fmt::Display for ProficiencyKey {
 /// Proficiency levels by key. `f32` because that is what Connect stores.
 pub type Proficiencies = BTreeMap<ProficiencyKey, f32>;
 
+/// Resource tags, key → value.
 pub type Tags = BTreeMap<String, String>;
 
 /// The validated template: everything the rest of the crate may trust.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserSpec {
+    /// `InstanceArn`: the Connect instance that holds the user.
     pub instance: InstanceArn,
+    /// `Username`.
     pub username: String,
+    /// `Password`: write-only, sent only by `CreateUser`; `None` = not set.
     pub password: Option<Secret>,
+    /// `RoutingProfileArn`, in `instance`.
     pub routing_profile: ResourceArn,
     /// Distinct, in template order.
     pub security_profiles: Vec<ResourceArn>,
+    /// `DirectoryUserId`; `None` = not set.
     pub directory_user_id: Option<String>,
+    /// `HierarchyGroupArn`, in `instance`; `None` = not set.
     pub hierarchy_group: Option<ResourceArn>,
+    /// `IdentityInfo`; `None` = not set.
     pub identity_info: Option<IdentityInfo>,
+    /// `PhoneConfig`; `None` = not set.
     pub phone_config: Option<PhoneConfig>,
+    /// The five per-channel lists (`AutoAcceptConfigs` and the rest).
     pub channels: ChannelConfigs,
+    /// `UserProficiencies`; `None` = not set.
     pub proficiencies: Option<Proficiencies>,
     /// The template's tags, without the owner tag.
     pub tags: Option<Tags>,
+    /// `AdoptExisting` (an extension, default false): take over a user whose username is already taken.
     pub adopt_existing: bool,
 }
 
@@ -208,8 +268,11 @@ pub struct UserSpec {
 /// `OldResourceProperties` the plan needs, read leniently (the old template may predate today's rules).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct OldTemplate {
+    /// Keys of the old `Tags`, distinct, without the owner tag.
     pub tag_keys: Vec<String>,
+    /// Keys of the old `UserProficiencies`, distinct.
     pub proficiency_keys: Vec<ProficiencyKey>,
+    /// Whether the old template set `HierarchyGroupArn`.
     pub hierarchy_group: bool,
     /// The old `Password` as sent, compared only to warn that a change is not applied.
     pub password: Option<Secret>,
@@ -218,13 +281,21 @@ pub struct OldTemplate {
 /// The user as Connect holds it, with ids turned back into ARNs of its instance.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LiveUser {
+    /// The user's ARN, the resource's PhysicalResourceId.
     pub arn: UserArn,
+    /// `DescribeUser`'s `Username`.
     pub username: String,
+    /// `DescribeUser`'s `RoutingProfileId`, as an ARN.
     pub routing_profile: ResourceArn,
+    /// `DescribeUser`'s `SecurityProfileIds`, as ARNs.
     pub security_profiles: Vec<ResourceArn>,
+    /// `DescribeUser`'s `DirectoryUserId`; `None` when Connect holds none.
     pub directory_user_id: Option<String>,
+    /// `DescribeUser`'s `HierarchyGroupId`, as an ARN; `None` when the user is in no group.
     pub hierarchy_group: Option<ResourceArn>,
+    /// `DescribeUser`'s `IdentityInfo`; a field Connect does not return is `None`.
     pub identity_info: IdentityInfo,
+    /// `DescribeUser`'s `PhoneConfig`; `AutoAccept` and the ACW limit are always `Some`.
     pub phone_config: PhoneConfig,
     /// Every list `Some`, holding the entries Connect has.
     pub channels: ChannelConfigs,

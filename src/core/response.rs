@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::event::Envelope;
+use super::physical_id::failed_create_marker;
 
 /// CloudFormation's limit on the whole response body.
 pub const MAX_BODY_BYTES: usize = 4096;
@@ -19,15 +20,29 @@ const CUT_MARK: &str = " […]";
 /// How a request ended, before it is dressed as a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    Success { physical_id: String, data: BTreeMap<String, String>, no_echo: bool },
-    Failed { physical_id: String, reason: String },
+    /// The user's ARN (or the id CloudFormation sent, for a Delete), and the `Fn::GetAtt` values.
+    Success {
+        /// The `PhysicalResourceId` to answer with.
+        physical_id: String,
+        /// The `Data` attributes, readable with `Fn::GetAtt`.
+        data: BTreeMap<String, String>,
+    },
+    /// The id to keep or to answer with, and what went wrong, as the stack events will show it.
+    Failed {
+        /// The `PhysicalResourceId` to answer with; empty makes the body use the failed-Create marker.
+        physical_id: String,
+        /// The `Reason`, shortened to fit the body when needed.
+        reason: String,
+    },
 }
 
 impl Outcome {
+    /// True for `Success`.
     pub fn is_success(&self) -> bool {
         matches!(self, Self::Success { .. })
     }
 
+    /// The physical id of either variant.
     pub fn physical_id(&self) -> &str {
         match self {
             Self::Success { physical_id, .. } | Self::Failed { physical_id, .. } => physical_id,
@@ -45,26 +60,17 @@ struct Document<'a> {
     stack_id: &'a str,
     request_id: &'a str,
     logical_resource_id: &'a str,
+    /// Always false: `Data` holds no secret.
     no_echo: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     data: Option<&'a BTreeMap<String, String>>,
 }
 
-/// The physical id a failed request answers with when it has no user of its own: deterministic for the
-/// request, never a user ARN, so a later Delete of it makes no call.
-pub fn failed_create_marker(envelope: &Envelope) -> String {
-    let logical = if envelope.logical_resource_id.is_empty() { "ConnectUser" } else { &envelope.logical_resource_id };
-    let request = if envelope.request_id.is_empty() { "unknown-request" } else { &envelope.request_id };
-    format!("{logical}-create-failed-{request}")
-}
-
 /// The serialized body, guaranteed to be at most [`MAX_BODY_BYTES`].
 pub fn body(envelope: &Envelope, outcome: &Outcome) -> Vec<u8> {
-    let (status, reason, physical_id, data, no_echo) = match outcome {
-        Outcome::Success { physical_id, data, no_echo } => {
-            ("SUCCESS", None, physical_id.as_str(), Some(data), *no_echo)
-        }
-        Outcome::Failed { physical_id, reason } => ("FAILED", Some(reason.as_str()), physical_id.as_str(), None, false),
+    let (status, reason, physical_id, data) = match outcome {
+        Outcome::Success { physical_id, data } => ("SUCCESS", None, physical_id.as_str(), Some(data)),
+        Outcome::Failed { physical_id, reason } => ("FAILED", Some(reason.as_str()), physical_id.as_str(), None),
     };
     let marker = failed_create_marker(envelope);
     let physical_id = if physical_id.is_empty() { marker.as_str() } else { cut(physical_id, MAX_PHYSICAL_ID_BYTES) };
@@ -77,7 +83,7 @@ pub fn body(envelope: &Envelope, outcome: &Outcome) -> Vec<u8> {
             stack_id: cut(&envelope.stack_id, cap),
             request_id: cut(&envelope.request_id, cap / 4),
             logical_resource_id: cut(&envelope.logical_resource_id, cap / 2),
-            no_echo,
+            no_echo: false,
             data,
         })
         .unwrap_or_default()
@@ -131,8 +137,8 @@ pub fn provider_reason(reason: &str) -> String {
 /// The document a provider-mode invocation returns to the CDK framework.
 pub fn provider_result(outcome: &Outcome) -> serde_json::Value {
     match outcome {
-        Outcome::Success { physical_id, data, no_echo } => serde_json::json!({
-            "PhysicalResourceId": physical_id, "Data": data, "NoEcho": no_echo
+        Outcome::Success { physical_id, data } => serde_json::json!({
+            "PhysicalResourceId": physical_id, "Data": data, "NoEcho": false
         }),
         Outcome::Failed { physical_id, .. } => serde_json::json!({ "PhysicalResourceId": physical_id }),
     }
@@ -161,7 +167,7 @@ mod tests {
     #[test]
     fn success_copies_ids_and_flat_data() {
         let data = BTreeMap::from([("UserArn".to_owned(), "arn:u".to_owned())]);
-        let doc = parsed(&body(&envelope(), &Outcome::Success { physical_id: "arn:u".into(), data, no_echo: false }));
+        let doc = parsed(&body(&envelope(), &Outcome::Success { physical_id: "arn:u".into(), data }));
         assert_eq!(doc["Status"], "SUCCESS");
         assert_eq!(doc["StackId"], envelope().stack_id);
         assert_eq!(doc["RequestId"], "r-1");

@@ -6,10 +6,13 @@
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+/// Why a ResponseURL is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum UrlError {
+    /// Not an absolute URL with a host and an http(s) scheme.
     #[error("ResponseURL is not an absolute http(s) URL")]
     NotAUrl,
+    /// Plain http to a host that is not loopback; carries the URL with its query string redacted.
     #[error("ResponseURL must use https (http only to a loopback address), got {0}")]
     Insecure(String),
 }
@@ -23,6 +26,7 @@ pub struct ResponseUrl {
 }
 
 impl ResponseUrl {
+    /// Accepts an absolute https URL, or http to a loopback address.
     pub fn parse(raw: &str) -> Result<Self, UrlError> {
         let (scheme, rest) = raw.split_once("://").ok_or(UrlError::NotAUrl)?;
         let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());

@@ -9,6 +9,7 @@ use std::fmt;
 pub struct Secret(String);
 
 impl Secret {
+    /// Wraps a value so that formatting never shows it.
     pub fn new(value: impl Into<String>) -> Self {
         Self(value.into())
     }

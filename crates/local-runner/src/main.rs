@@ -3,17 +3,22 @@
 //! would receive, the Connect calls made, and the user as Connect then holds it.
 //!
 //! `cargo run -p local-runner [EVENT.json ...]` (default: events/create.json, update.json, delete.json).
+//!
+//! A crate rather than an example of the main package: an example would see the main package's
+//! dev-dependencies (criterion, proptest) and build them on a fresh clone before the first run, and the
+//! emulator it embeds must stay out of the main package's normal dependencies so the Lambda binary never
+//! links it. As a workspace member it depends on exactly what it uses.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
 
+use cfn_connect_user::adapters::logging::{self, LogSettings};
+use cfn_connect_user::adapters::{HttpSender, SdkConnect, http_client};
+use cfn_connect_user::app::Retrying;
+use cfn_connect_user::app::{Handler, Invocation, Mode};
 use cfn_connect_user::core::arn::UserArn;
-use cfn_connect_user::edge::backoff::Backoff;
-use cfn_connect_user::edge::connect::{Retrying, SdkConnect};
-use cfn_connect_user::edge::handler::{Handler, Invocation, Mode};
-use cfn_connect_user::edge::logging::{self, LogSettings};
-use cfn_connect_user::edge::sender;
+use cfn_connect_user::core::backoff::Backoff;
 use connect_emulator::connect::Emulator;
 use connect_emulator::receiver::Receiver;
 use serde_json::Value;
@@ -46,8 +51,8 @@ async fn run() -> Result<(), String> {
     let emulator = Emulator::start().await.map_err(|e| format!("starting the Connect emulator: {e}"))?;
     let receiver = Receiver::start().await.map_err(|e| format!("starting the response receiver: {e}"))?;
     let connect = Retrying::new(SdkConnect::for_endpoint(&emulator.endpoint_url(), "us-east-1"), Backoff::default());
-    let http = sender::http_client().map_err(|e| format!("building the HTTP client: {e}"))?;
-    let handler = Handler::new(connect, http, Mode::Respond);
+    let http = http_client().map_err(|e| format!("building the HTTP client: {e}"))?;
+    let handler = Handler::new(connect, HttpSender::new(http, Backoff::default()), Mode::Respond);
 
     println!("Amazon Connect emulator  {}", emulator.endpoint_url());
     println!("  instance               {}", emulator.seed().instance_arn(connect_emulator::connect::Seed::INSTANCE_1));

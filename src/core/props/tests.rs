@@ -5,7 +5,10 @@
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
+use std::collections::BTreeMap;
+
 use super::*;
+use crate::core::arn::ResourceArn;
 
 const INSTANCE: &str = "arn:aws:connect:us-east-1:123456789012:instance/a1b2c3d4-0000-4000-8000-000000000001";
 const OTHER_INSTANCE: &str = "arn:aws:connect:us-east-1:123456789012:instance/ffffffff-0000-4000-8000-000000000009";

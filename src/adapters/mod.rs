@@ -1,0 +1,10 @@
+//! The adapters: one concrete thing each — `aws-sdk-connect` behind the Connect port, the response PUT
+//! behind the sender port, log setup, and the glue to the Lambda runtime.
+
+mod connect;
+pub mod logging;
+mod respond;
+pub mod runtime;
+
+pub use connect::SdkConnect;
+pub use respond::{HttpSender, http_client};

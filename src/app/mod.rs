@@ -1,0 +1,12 @@
+//! The application: the Create/Update/Delete use cases and the supervision of one request (deadline,
+//! panic, exactly one response). It talks to the outside world only through the traits of [`ports`];
+//! it never names an adapter.
+
+mod lifecycle;
+pub mod ports;
+mod retry;
+mod supervise;
+
+pub use ports::{Connect, ConnectError, Delivery, ErrorKind, ResponseSender};
+pub use retry::Retrying;
+pub use supervise::{Handler, HandlerError, Invocation, Mode};
