@@ -5,6 +5,7 @@ use cfn_connect_user::adapters::logging::{self, LogSettings};
 use cfn_connect_user::adapters::{HttpSender, SdkConnect, http_client, runtime};
 use cfn_connect_user::app::{Handler, Mode, Retrying};
 use cfn_connect_user::core::backoff::Backoff;
+use cfn_connect_user::core::response_url::UrlPolicy;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_runtime::Error> {
@@ -12,5 +13,6 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let connect = Retrying::new(SdkConnect::from_env().await, Backoff::default());
     let sender = HttpSender::new(http_client()?, Backoff::default());
     let mode = Mode::from_env_value(std::env::var("RESPONSE_MODE").ok().as_deref());
-    runtime::run(Handler::new(connect, sender, mode)).await
+    let url_policy = UrlPolicy::from_env_value(std::env::var("ALLOW_LOOPBACK_RESPONSE_URL").ok().as_deref());
+    runtime::run(Handler::new(connect, sender, mode).with_url_policy(url_policy)).await
 }

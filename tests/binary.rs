@@ -34,6 +34,7 @@ impl Lambda {
             .env_clear()
             .envs(runtime.lambda_env())
             .env("AWS_ENDPOINT_URL_CONNECT", world.emulator.endpoint_url())
+            .env("ALLOW_LOOPBACK_RESPONSE_URL", "true")
             .envs(extra_env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())

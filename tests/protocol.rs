@@ -12,6 +12,7 @@ use cfn_connect_user::core::arn::{InstanceArn, UserArn};
 use cfn_connect_user::core::backoff::Backoff;
 use cfn_connect_user::core::model::{LiveUser, Proficiencies};
 use cfn_connect_user::core::plan::{Call, NewUser};
+use cfn_connect_user::core::response_url::UrlPolicy;
 use connect_emulator::connect::Fault;
 use connect_emulator::receiver::{Reply, dead_url};
 use serde_json::{Value, json};
@@ -116,7 +117,8 @@ async fn a_panic_is_answered_failed_and_keeps_the_created_users_id() {
     let world = World::start().await;
     let connect =
         PanicsOn(SdkConnect::for_endpoint(&world.emulator.endpoint_url(), "us-east-1"), "AssociateUserProficiencies");
-    let handler = Handler::new(connect, HttpSender::new(http_client().unwrap(), Backoff::default()), Mode::Respond);
+    let handler = Handler::new(connect, HttpSender::new(http_client().unwrap(), Backoff::default()), Mode::Respond)
+        .with_url_policy(UrlPolicy { allow_loopback: true });
     let mut props = world.john();
     props["UserProficiencies"] = json!([{"AttributeName": "Language", "AttributeValue": "Spanish", "Level": "3"}]);
     let started = SystemTime::now();
@@ -137,7 +139,8 @@ async fn a_panic_is_answered_failed_and_keeps_the_created_users_id() {
 async fn a_panic_before_any_user_answers_with_the_marker_id() {
     let world = World::start().await;
     let connect = PanicsOn(SdkConnect::for_endpoint(&world.emulator.endpoint_url(), "us-east-1"), "CreateUser");
-    let handler = Handler::new(connect, HttpSender::new(http_client().unwrap(), Backoff::default()), Mode::Respond);
+    let handler = Handler::new(connect, HttpSender::new(http_client().unwrap(), Backoff::default()), Mode::Respond)
+        .with_url_policy(UrlPolicy { allow_loopback: true });
     let started = SystemTime::now();
     let event = world.create_event(world.john());
     let request_id = event["RequestId"].as_str().unwrap().to_owned();

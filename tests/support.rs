@@ -9,6 +9,7 @@ use cfn_connect_user::adapters::{HttpSender, SdkConnect, http_client};
 use cfn_connect_user::app::Retrying;
 use cfn_connect_user::app::{Handler, HandlerError, Invocation, Mode};
 use cfn_connect_user::core::backoff::Backoff;
+use cfn_connect_user::core::response_url::UrlPolicy;
 use connect_emulator::connect::{Emulator, Seed};
 use connect_emulator::receiver::{Receiver, Recorded};
 use serde_json::{Value, json};
@@ -47,7 +48,8 @@ impl World {
         let receiver = Receiver::start().await.expect("receiver starts");
         let connect = Retrying::new(SdkConnect::for_endpoint(&emulator.endpoint_url(), "us-east-1"), backoff);
         let http = http_client().expect("http client");
-        let handler = Handler::new(connect, HttpSender::new(http, fast_backoff()), mode);
+        let handler = Handler::new(connect, HttpSender::new(http, fast_backoff()), mode)
+            .with_url_policy(UrlPolicy { allow_loopback: true });
         World { emulator, receiver, handler, requests: Default::default() }
     }
 

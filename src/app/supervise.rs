@@ -14,7 +14,7 @@ use crate::core::deadline::{Deadlines, Limit, deadlines};
 use crate::core::event::{Envelope, Request, unwrap_sns};
 use crate::core::physical_id;
 use crate::core::response::{self, Outcome};
-use crate::core::response_url::ResponseUrl;
+use crate::core::response_url::{ResponseUrl, UrlPolicy};
 
 /// Where the outcome goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,11 +63,17 @@ pub struct Handler<C, S> {
     connect: Arc<C>,
     sender: Arc<S>,
     mode: Mode,
+    url_policy: UrlPolicy,
 }
 
 impl<C, S> Clone for Handler<C, S> {
     fn clone(&self) -> Self {
-        Self { connect: self.connect.clone(), sender: self.sender.clone(), mode: self.mode }
+        Self {
+            connect: self.connect.clone(),
+            sender: self.sender.clone(),
+            mode: self.mode,
+            url_policy: self.url_policy,
+        }
     }
 }
 
@@ -87,7 +93,13 @@ impl<S: ResponseSender> Responder<S> {
 impl<C: Connect, S: ResponseSender> Handler<C, S> {
     /// A handler over the two ports, answering as `mode` says.
     pub fn new(connect: C, sender: S, mode: Mode) -> Self {
-        Self { connect: Arc::new(connect), sender: Arc::new(sender), mode }
+        Self { connect: Arc::new(connect), sender: Arc::new(sender), mode, url_policy: UrlPolicy::default() }
+    }
+
+    /// Where responses may go besides `https` to AWS (by default nowhere).
+    pub fn with_url_policy(mut self, url_policy: UrlPolicy) -> Self {
+        self.url_policy = url_policy;
+        self
     }
 
     /// Handles one invocation payload: a request, or an SNS notification carrying requests.
@@ -158,7 +170,7 @@ impl<C: Connect, S: ResponseSender> Handler<C, S> {
     /// ResponseURL, so only the environment can say which mode this is.
     fn responder(&self, envelope: &Envelope) -> Result<Option<Responder<S>>, HandlerError> {
         let (Some(url), Mode::Respond) = (&envelope.response_url, self.mode) else { return Ok(None) };
-        match ResponseUrl::parse(url) {
+        match ResponseUrl::parse(url, self.url_policy) {
             Ok(url) => Ok(Some(Responder { url, sender: self.sender.clone() })),
             Err(e) => {
                 error!(error = %e, "the ResponseURL is unusable; no response can be sent");
@@ -179,8 +191,9 @@ impl<C: Connect, S: ResponseSender> Handler<C, S> {
         progress.step("starting");
         let fallback_id = physical_id::for_failure(Some(&request), envelope);
         let task = tokio::spawn({
-            let (connect, envelope, progress) = (self.connect.clone(), envelope.clone(), progress.clone());
-            async move { lifecycle::run(&*connect, &request, &envelope, &progress).await }.in_current_span()
+            let (connect, envelope, progress, mode) =
+                (self.connect.clone(), envelope.clone(), progress.clone(), self.mode);
+            async move { lifecycle::run(&*connect, &request, &envelope, &progress, mode).await }.in_current_span()
         });
         let abort = task.abort_handle();
         let reason = match tokio::time::timeout_at(until(limits.work), task).await {

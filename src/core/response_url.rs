@@ -17,6 +17,21 @@ pub enum UrlError {
     Insecure(String),
 }
 
+/// Where a response may be PUT besides `https` to AWS: plain `http` to a loopback address, for the local
+/// runner, tests and `sam local` only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct UrlPolicy {
+    /// `ALLOW_LOOPBACK_RESPONSE_URL=true`: plain http to 127.0.0.1, `[::1]` or `localhost` is accepted.
+    pub allow_loopback: bool,
+}
+
+impl UrlPolicy {
+    /// The policy the value of `ALLOW_LOOPBACK_RESPONSE_URL` selects: only `true` (any case) allows loopback.
+    pub fn from_env_value(value: Option<&str>) -> Self {
+        Self { allow_loopback: value.is_some_and(|v| v.trim().eq_ignore_ascii_case("true")) }
+    }
+}
+
 /// A ResponseURL that passed the scheme and host checks.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ResponseUrl {
@@ -27,7 +42,7 @@ pub struct ResponseUrl {
 
 impl ResponseUrl {
     /// Accepts an absolute https URL, or http to a loopback address.
-    pub fn parse(raw: &str) -> Result<Self, UrlError> {
+    pub fn parse(raw: &str, policy: UrlPolicy) -> Result<Self, UrlError> {
         let (scheme, rest) = raw.split_once("://").ok_or(UrlError::NotAUrl)?;
         let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
         let authority = &rest[..authority_end];
@@ -44,7 +59,7 @@ impl ResponseUrl {
         let url = Self { raw: raw.to_owned(), public_len };
         match scheme.to_ascii_lowercase().as_str() {
             "https" => Ok(url),
-            "http" if is_loopback(host) => Ok(url),
+            "http" if policy.allow_loopback && is_loopback(host) => Ok(url),
             "http" => Err(UrlError::Insecure(url.to_string())),
             _ => Err(UrlError::NotAUrl),
         }
@@ -130,7 +145,7 @@ mod tests {
 
     #[test]
     fn display_and_debug_hide_the_signature() {
-        let Ok(url) = ResponseUrl::parse(SIGV4) else { panic!("valid url") };
+        let Ok(url) = ResponseUrl::parse(SIGV4, UrlPolicy::default()) else { panic!("valid url") };
         for shown in [url.to_string(), format!("{url:?}")] {
             assert!(!shown.contains("deadbeef") && !shown.contains("X-Amz-Credential"), "{shown}");
             assert!(shown.contains("s3.amazonaws.com/arn%3Aaws%3Acloudformation/x?<redacted>"), "{shown}");
@@ -140,16 +155,17 @@ mod tests {
 
     #[test]
     fn sigv4_expiry_is_date_plus_expires() {
-        let Ok(url) = ResponseUrl::parse(SIGV4) else { panic!("valid url") };
+        let Ok(url) = ResponseUrl::parse(SIGV4, UrlPolicy::default()) else { panic!("valid url") };
         // 2026-11-28T23:06:01Z is 1_795_907_161 s after the epoch.
         assert_eq!(url.expires_at(), Some(UNIX_EPOCH + Duration::from_secs(1_795_907_161 + 7200)));
     }
 
     #[test]
     fn sigv2_expiry_is_the_expires_epoch() {
-        let Ok(url) =
-            ResponseUrl::parse("https://bucket.s3.amazonaws.com/k?AWSAccessKeyId=A&Expires=1795914361&Signature=s")
-        else {
+        let Ok(url) = ResponseUrl::parse(
+            "https://bucket.s3.amazonaws.com/k?AWSAccessKeyId=A&Expires=1795914361&Signature=s",
+            UrlPolicy::default(),
+        ) else {
             panic!("valid url")
         };
         assert_eq!(url.expires_at(), Some(UNIX_EPOCH + Duration::from_secs(1_795_914_361)));
@@ -158,7 +174,7 @@ mod tests {
     #[test]
     fn no_expiry_when_the_url_has_none_or_garbage() {
         for raw in ["https://h/p", "https://h/p?X-Amz-Date=yesterday&X-Amz-Expires=60", "https://h/p?Expires=soon"] {
-            let Ok(url) = ResponseUrl::parse(raw) else { panic!("valid url {raw}") };
+            let Ok(url) = ResponseUrl::parse(raw, UrlPolicy::default()) else { panic!("valid url {raw}") };
             assert_eq!(url.expires_at(), None, "{raw}");
         }
     }
@@ -166,13 +182,13 @@ mod tests {
     #[test]
     fn only_https_or_loopback_http() {
         for ok in ["https://example.com/x", "http://127.0.0.1:8080/x?a=b", "http://localhost/x", "http://[::1]:9/x"] {
-            assert!(ResponseUrl::parse(ok).is_ok(), "{ok}");
+            assert!(ResponseUrl::parse(ok, UrlPolicy { allow_loopback: true }).is_ok(), "{ok}");
         }
         assert!(
-            matches!(ResponseUrl::parse("http://example.com/x?sig=1"), Err(UrlError::Insecure(s)) if !s.contains("sig=1"))
+            matches!(ResponseUrl::parse("http://example.com/x?sig=1", UrlPolicy { allow_loopback: true }), Err(UrlError::Insecure(s)) if !s.contains("sig=1"))
         );
         for bad in ["", "example.com", "ftp://127.0.0.1/x", "https:///x", "http://10.0.0.1/x"] {
-            assert!(ResponseUrl::parse(bad).is_err(), "{bad}");
+            assert!(ResponseUrl::parse(bad, UrlPolicy { allow_loopback: true }).is_err(), "{bad}");
         }
     }
 

@@ -162,6 +162,7 @@ impl Bench {
             .env_clear()
             .envs(runtime.lambda_env())
             .env("AWS_ENDPOINT_URL_CONNECT", self.emulator.endpoint_url())
+            .env("ALLOW_LOOPBACK_RESPONSE_URL", "true")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())

@@ -19,6 +19,7 @@ use cfn_connect_user::app::Retrying;
 use cfn_connect_user::app::{Handler, Invocation, Mode};
 use cfn_connect_user::core::arn::UserArn;
 use cfn_connect_user::core::backoff::Backoff;
+use cfn_connect_user::core::response_url::UrlPolicy;
 use connect_emulator::connect::Emulator;
 use connect_emulator::receiver::Receiver;
 use serde_json::Value;
@@ -52,7 +53,8 @@ async fn run() -> Result<(), String> {
     let receiver = Receiver::start().await.map_err(|e| format!("starting the response receiver: {e}"))?;
     let connect = Retrying::new(SdkConnect::for_endpoint(&emulator.endpoint_url(), "us-east-1"), Backoff::default());
     let http = http_client().map_err(|e| format!("building the HTTP client: {e}"))?;
-    let handler = Handler::new(connect, HttpSender::new(http, Backoff::default()), Mode::Respond);
+    let handler = Handler::new(connect, HttpSender::new(http, Backoff::default()), Mode::Respond)
+        .with_url_policy(UrlPolicy { allow_loopback: true });
 
     println!("Amazon Connect emulator  {}", emulator.endpoint_url());
     println!("  instance               {}", emulator.seed().instance_arn(connect_emulator::connect::Seed::INSTANCE_1));
