@@ -4,7 +4,9 @@
 //! The core is an in-memory Amazon Connect ([`Emulator`]) that speaks Connect's REST-JSON wire protocol, so that
 //! `aws-sdk-connect` talks to it unmodified through an endpoint override. It implements the user operations with
 //! their semantics (seeded instances, ids or ARNs, unique usernames, validation, the per-channel phone settings,
-//! tags, proficiencies, pagination) and offers fault injection and a call log to tests.
+//! tags, proficiencies, pagination) and offers fault injection and a call log to tests. Real Connect's harsher
+//! behaviours (a visibility lag after `CreateUser`, writes that commit and then fail, identity-management types,
+//! a users quota, regions, IAM denials) can be switched on per test; see [`connect`].
 //!
 //! ```no_run
 //! use aws_sdk_connect::config::{Credentials, Region};
@@ -39,6 +41,8 @@
 
 pub mod connect;
 
-pub use connect::{ApiError, CallRecord, Emulator, EmulatorBuilder, ErrorCode, Fault, Seed, SeedInstance};
+pub use connect::{
+    ApiError, CallRecord, Emulator, EmulatorBuilder, ErrorCode, Fault, IdentityManagement, Seed, SeedInstance,
+};
 pub mod receiver;
 pub mod runtime_api;

@@ -7,6 +7,9 @@
 //! - `validation`: request validation and the PhoneConfig/per-channel conflict rule.
 //! - `pagination`: ListUsers, ListUserProficiencies and SearchUsers over several pages.
 //! - `faults`: fail_next, dropped connections, hangs, latency, the token bucket, the call log.
+//! - `harsh`: real Connect's harsher behaviours, each switched on per test (visibility lag, commit then fail,
+//!   UpdateUserPhoneConfig on every channel, the users quota, IAM denials), and off by default.
+//! - `instances`: DescribeInstance, the identity-management types and their rules, regions.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -14,6 +17,10 @@
 mod errors;
 #[path = "sdk/faults.rs"]
 mod faults;
+#[path = "sdk/harsh.rs"]
+mod harsh;
+#[path = "sdk/instances.rs"]
+mod instances;
 #[path = "sdk/operations.rs"]
 mod operations;
 #[path = "sdk/pagination.rs"]

@@ -1,7 +1,8 @@
-//! Test controls around the store: per-operation latency, queued faults ("fail the next N calls of X"), an
-//! account-wide token bucket answering `ThrottlingException`, and the call log.
+//! Test controls around the store: per-operation latency, queued faults ("fail the next N calls of X", including
+//! "commit, then fail"), operations denied by IAM, an account-wide token bucket answering `ThrottlingException`,
+//! and the call log.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -12,7 +13,8 @@ use super::routes::Operation;
 /// What an injected fault does to one call.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Fault {
-    /// Answer this error with Connect's default message for it.
+    /// Answer this error with Connect's default message for it; for [`ErrorCode::AccessDenied`], IAM's message
+    /// naming the caller, the action (`connect:<Operation>`) and the resource.
     Error(ErrorCode),
     /// Answer this error with this message.
     ErrorWithMessage(ErrorCode, String),
@@ -20,6 +22,12 @@ pub enum Fault {
     DropConnection,
     /// Never answer (until the client gives up or the emulator stops).
     Hang,
+    /// Process the call as usual (a write takes effect), then answer this error instead of the real answer, as
+    /// when Connect fails after its commit.
+    CommitThenError(ErrorCode),
+    /// Process the call as usual (a write takes effect), then drop the connection with a TCP reset instead of
+    /// answering, as when the network fails after Connect's commit.
+    CommitThenDrop,
 }
 
 /// One call as the emulator saw it.
@@ -76,8 +84,10 @@ impl Bucket {
 pub struct Control {
     faults: HashMap<String, Vec<(u32, Fault)>>,
     latency: HashMap<String, Duration>,
+    denied: HashSet<String>,
     bucket: Option<Bucket>,
-    calls: Vec<CallRecord>,
+    /// Each call, with whether its state change took effect.
+    calls: Vec<(CallRecord, bool)>,
     throttled: u64,
 }
 
@@ -108,18 +118,30 @@ impl Control {
         self.latency.get(operation).copied()
     }
 
+    pub fn set_denied(&mut self, operation: &str, denied: bool) {
+        if denied {
+            self.denied.insert(operation.to_owned());
+        } else {
+            self.denied.remove(operation);
+        }
+    }
+
     pub fn set_rate_limit(&mut self, limit: Option<(f64, u32)>) {
         self.bucket = limit.map(|(per_sec, burst)| Bucket::new(per_sec, burst));
     }
 
     /// Decides the fate of one call of `operation`: the rate limit first (it is account-wide, like Connect's
-    /// quotas), then the faults queued for that operation, oldest first.
+    /// quotas), then a denial (IAM answers before Connect looks), then the faults queued for that operation,
+    /// oldest first.
     pub fn admit(&mut self, operation: &str, now: Instant) -> Verdict {
         if let Some(bucket) = &mut self.bucket
             && !bucket.take(now)
         {
             self.throttled += 1;
             return Verdict::Throttle;
+        }
+        if self.denied.contains(operation) {
+            return Verdict::Fault(Fault::Error(ErrorCode::AccessDenied));
         }
         let Some(queue) = self.faults.get_mut(operation) else { return Verdict::Proceed };
         let Some((remaining, fault)) = queue.first_mut() else { return Verdict::Proceed };
@@ -131,12 +153,24 @@ impl Control {
         Verdict::Fault(fault)
     }
 
+    /// Logs a call; a write counts as committed when it was answered with a 2xx.
     pub fn record(&mut self, call: CallRecord) {
-        self.calls.push(call);
+        let committed = call.is_write() && (200..300).contains(&call.status);
+        self.calls.push((call, committed));
+    }
+
+    /// Logs a call whose answer was replaced by a fault after the store processed it.
+    pub fn record_after_commit(&mut self, call: CallRecord, committed: bool) {
+        self.calls.push((call, committed));
     }
 
     pub fn calls(&self) -> Vec<CallRecord> {
-        self.calls.clone()
+        self.calls.iter().map(|(call, _)| call.clone()).collect()
+    }
+
+    /// The operation names of the writes that took effect, whatever they answered.
+    pub fn committed_writes(&self) -> Vec<String> {
+        self.calls.iter().filter(|(_, committed)| *committed).map(|(call, _)| call.operation.clone()).collect()
     }
 
     pub fn clear_calls(&mut self) {
@@ -161,6 +195,19 @@ mod tests {
         assert_eq!(control.admit("CreateUser", now), Verdict::Fault(Fault::Hang));
         assert_eq!(control.admit("CreateUser", now), Verdict::Fault(Fault::Hang));
         assert_eq!(control.admit("CreateUser", now), Verdict::Proceed);
+    }
+
+    #[test]
+    fn a_denied_operation_stays_denied_until_allowed() {
+        let mut control = Control::default();
+        control.set_denied("DescribeInstance", true);
+        let now = Instant::now();
+        let denied = Verdict::Fault(Fault::Error(ErrorCode::AccessDenied));
+        assert_eq!(control.admit("DescribeInstance", now), denied);
+        assert_eq!(control.admit("DescribeInstance", now), denied);
+        assert_eq!(control.admit("DescribeUser", now), Verdict::Proceed);
+        control.set_denied("DescribeInstance", false);
+        assert_eq!(control.admit("DescribeInstance", now), Verdict::Proceed);
     }
 
     #[test]

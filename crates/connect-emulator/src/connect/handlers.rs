@@ -5,15 +5,43 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
+use tokio::time::Instant;
 
 use super::error::ApiError;
+use super::identity;
 use super::routes::{Operation, Route};
 use super::state::{Comparison, Criteria, NewUser, PageRequest, SearchField, Store};
 use super::validate::{self, Problems};
 use super::wire::{self, required};
 
+/// One request as the handlers see it.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    pub route: &'a Route,
+    pub body: &'a [u8],
+    /// Epoch seconds, for `LastModifiedTime`.
+    pub now: f64,
+    /// The monotonic clock of the visibility lag.
+    pub clock: Instant,
+    /// The region of the request's SigV4 credential scope, when it is signed.
+    pub region: Option<&'a str>,
+}
+
+/// The instance a request addresses, as it names it: the path's `InstanceId`, the body's for `SearchUsers`, the
+/// resource ARN for the tag operations.
+pub fn addressed_instance(route: &Route, body: &[u8]) -> String {
+    match route.operation {
+        Operation::SearchUsers => serde_json::from_slice::<Value>(body)
+            .ok()
+            .and_then(|v| v.get("InstanceId").and_then(Value::as_str).map(str::to_owned))
+            .unwrap_or_default(),
+        _ => route.target.clone(),
+    }
+}
+
 /// Answers a routed request with the JSON body of a 200, or the error Connect would send.
-pub fn handle(store: &Mutex<Store>, route: &Route, body: &[u8], now: f64) -> Result<Value, ApiError> {
+pub fn handle(store: &Mutex<Store>, request: &Request<'_>) -> Result<Value, ApiError> {
+    let Request { route, body, now, clock, region } = *request;
     let instance = route.target.as_str();
     let user = route.user.as_deref().unwrap_or_default();
     if route.operation != Operation::SearchUsers
@@ -22,12 +50,18 @@ pub fn handle(store: &Mutex<Store>, route: &Route, body: &[u8], now: f64) -> Res
     {
         Problems(validate::length("InstanceId", instance, 1, 100).into_iter().collect()).into_result()?;
     }
+    {
+        let mut store = lock(store);
+        store.visibility.reveal_due(clock);
+        store.check_region(&addressed_instance(route, body), region)?;
+    }
     match route.operation {
-        Operation::CreateUser => create_user(store, instance, decode(body)?, now),
+        Operation::CreateUser => create_user(store, instance, decode(body)?, now, clock),
+        Operation::DescribeInstance => lock(store).describe_instance(instance),
         Operation::DescribeUser => {
             let store = lock(store);
             let found = store.user(instance, user)?;
-            Ok(json!({"User": found.describe_json(store.seed.region)}))
+            Ok(json!({"User": found.describe_json(store.region_of(&found.instance_id))}))
         }
         Operation::DeleteUser => lock(store).delete_user(instance, user).map(|()| json!({})),
         Operation::UpdateUserIdentityInfo => {
@@ -38,7 +72,11 @@ pub fn handle(store: &Mutex<Store>, route: &Route, body: &[u8], now: f64) -> Res
             }
             problems.into_result()?;
             let info = input.identity_info.unwrap_or_default();
-            lock(store).update_identity_info(instance, user, info, now).map(|()| json!({}))
+            let mut store = lock(store);
+            if let Some(kind) = store.identity_rules_of(instance) {
+                identity::check_update(kind, &info)?;
+            }
+            store.update_identity_info(instance, user, info, now).map(|()| json!({}))
         }
         Operation::UpdateUserPhoneConfig => {
             let input: wire::PhoneConfigUpdateIn = decode(body)?;
@@ -127,7 +165,13 @@ pub fn handle(store: &Mutex<Store>, route: &Route, body: &[u8], now: f64) -> Res
     }
 }
 
-fn create_user(store: &Mutex<Store>, instance: &str, input: wire::CreateUserIn, now: f64) -> Result<Value, ApiError> {
+fn create_user(
+    store: &Mutex<Store>,
+    instance: &str,
+    input: wire::CreateUserIn,
+    now: f64,
+    clock: Instant,
+) -> Result<Value, ApiError> {
     let mut problems = Problems::default();
     if let Some(username) = required(&input.username, "Username", &mut problems) {
         problems.check(validate::username(username));
@@ -153,6 +197,16 @@ fn create_user(store: &Mutex<Store>, instance: &str, input: wire::CreateUserIn, 
         wire::tags(tags, &mut problems);
     }
     problems.into_result()?;
+    let mut store = lock(store);
+    if let Some(kind) = store.identity_rules_of(instance) {
+        let request = identity::CreateRequest {
+            username: input.username.as_deref().unwrap_or_default(),
+            password_given: input.password.is_some() || input.password_secret_arn.is_some(),
+            identity_info: input.identity_info.as_ref(),
+            directory_user_id_given: input.directory_user_id.is_some(),
+        };
+        identity::check_create(kind, request)?;
+    }
     let new = NewUser {
         username: input.username.unwrap_or_default(),
         password: input.password,
@@ -165,7 +219,7 @@ fn create_user(store: &Mutex<Store>, instance: &str, input: wire::CreateUserIn, 
         hierarchy_group_id: input.hierarchy_group_id,
         tags: input.tags.unwrap_or_default(),
     };
-    let (id, arn) = lock(store).create_user(instance, new, now)?;
+    let (id, arn) = store.create_user(instance, new, now, clock)?;
     Ok(json!({"UserId": id, "UserArn": arn}))
 }
 

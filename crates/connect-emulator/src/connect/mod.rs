@@ -14,10 +14,28 @@
 //! - The `CreateUser` conflict rule counts a per-channel list as set when it has at least one entry.
 //! - Usernames are unique per instance, case-sensitively; `SearchUsers` compares case-sensitively too.
 //! - Only users can be tagged; repeated security profile ids are kept once.
+//!
+//! Real Connect is harsher than a strongly consistent, single-region, quota-free service. Each of its harsher
+//! behaviours can be switched on per test, through the builder or a setter; all are off by default except the
+//! region check:
+//! - a visibility lag after `CreateUser` ([`EmulatorBuilder::visibility_lag`]): the new user answers
+//!   `ResourceNotFoundException` to every operation and is absent from `ListUsers`/`SearchUsers`, while its
+//!   username is already taken; tests end it without sleeping ([`Emulator::make_visible_now`]);
+//! - "commit, then fail" ([`Fault::CommitThenError`], [`Fault::CommitThenDrop`]);
+//! - `UpdateUserPhoneConfig` writing its ACW limit to every channel
+//!   ([`EmulatorBuilder::phone_config_writes_all_channels`]);
+//! - the identity-management rules of each instance's type ([`EmulatorBuilder::identity_management_rules`];
+//!   `DescribeInstance` always reports the type);
+//! - a users-per-instance quota answering `LimitExceededException` ([`EmulatorBuilder::users_per_instance`]);
+//! - regions: a request signed for another region than the instance's does not find it (on by default,
+//!   [`EmulatorBuilder::region_check`]);
+//! - IAM denials, per operation ([`Emulator::deny`], or [`Fault::Error`] of [`ErrorCode::AccessDenied`]).
 
 mod error;
 mod faults;
 mod handlers;
+mod harsh;
+mod identity;
 mod model;
 mod routes;
 mod seed;
@@ -35,9 +53,10 @@ use tokio::task::JoinHandle;
 
 pub use error::{ApiError, ErrorCode};
 pub use faults::{CallRecord, Fault};
-pub use seed::{Seed, SeedInstance};
+pub use seed::{IdentityManagement, Seed, SeedInstance};
 
 use faults::Control;
+use harsh::{Settings, Visibility};
 use server::Shared;
 use state::Store;
 
@@ -57,6 +76,9 @@ pub struct EmulatorBuilder {
     rate_limit: Option<(f64, u32)>,
     latency: Vec<(String, Duration)>,
     port: u16,
+    settings: Settings,
+    visibility: Visibility,
+    denied: Vec<String>,
 }
 
 impl EmulatorBuilder {
@@ -84,6 +106,52 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Every user created stays invisible for `lag` after its `CreateUser` (see [`Emulator::make_visible_now`]).
+    pub fn visibility_lag(mut self, lag: Duration) -> Self {
+        self.visibility.lag = Some(lag);
+        self
+    }
+
+    /// Users created in the instance (id or ARN) stay invisible for `lag`, whatever the global lag.
+    pub fn instance_visibility_lag(mut self, instance_id_or_arn: &str, lag: Duration) -> Self {
+        self.visibility.per_instance.insert(bare_instance_id(instance_id_or_arn).to_owned(), lag);
+        self
+    }
+
+    /// `CreateUser` answers `LimitExceededException` once an instance holds `limit` users (Connect's default quota
+    /// is [`Emulator::CONNECT_USERS_PER_INSTANCE`]). Without it, instances are unlimited.
+    pub fn users_per_instance(mut self, limit: usize) -> Self {
+        self.settings.users_per_instance = Some(limit);
+        self
+    }
+
+    /// Whether `UpdateUserPhoneConfig` writes its `AfterContactWorkTimeLimit` to every channel the user has an
+    /// ACW entry for, as Connect does (off: only VOICE).
+    pub fn phone_config_writes_all_channels(mut self, on: bool) -> Self {
+        self.settings.phone_config_all_channels = on;
+        self
+    }
+
+    /// Whether `CreateUser` and `UpdateUserIdentityInfo` enforce the rules of the instance's identity-management
+    /// type (password required or forbidden, username length, names, e-mail, directory user id).
+    pub fn identity_management_rules(mut self, on: bool) -> Self {
+        self.settings.identity_rules = on;
+        self
+    }
+
+    /// Whether a request signed (SigV4 scope) for another region than the instance's answers not-found. On by
+    /// default; unsigned requests are never checked.
+    pub fn region_check(mut self, on: bool) -> Self {
+        self.settings.region_check = on;
+        self
+    }
+
+    /// Every call of `operation` answers `AccessDeniedException`, as IAM does without the permission.
+    pub fn deny(mut self, operation: &str) -> Self {
+        self.denied.push(operation.to_owned());
+        self
+    }
+
     pub async fn start(self) -> std::io::Result<Emulator> {
         let seed = Seed::new();
         let mut control = Control::default();
@@ -91,10 +159,13 @@ impl EmulatorBuilder {
         for (operation, latency) in &self.latency {
             control.set_latency(operation, *latency);
         }
-        let shared = Arc::new(Shared {
-            store: Mutex::new(Store::new(seed.clone(), self.page_size)),
-            control: Mutex::new(control),
-        });
+        for operation in &self.denied {
+            control.set_denied(operation, true);
+        }
+        let mut store = Store::new(seed.clone(), self.page_size);
+        store.settings = self.settings;
+        store.visibility = self.visibility;
+        let shared = Arc::new(Shared { store: Mutex::new(store), control: Mutex::new(control) });
         let (listener, addr) = server::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, self.port))).await?;
         let task = server::spawn(listener, Arc::clone(&shared));
         Ok(Emulator { shared, addr, seed, task })
@@ -102,6 +173,9 @@ impl EmulatorBuilder {
 }
 
 impl Emulator {
+    /// Connect's default "Users per instance" service quota.
+    pub const CONNECT_USERS_PER_INSTANCE: usize = 500;
+
     /// A seeded emulator on a free port of 127.0.0.1.
     pub async fn start() -> std::io::Result<Emulator> {
         Self::builder().start().await
@@ -140,6 +214,86 @@ impl Emulator {
         self.shared.control().set_rate_limit(limit);
     }
 
+    /// Makes every later call of `operation` answer `AccessDeniedException` (IAM's message names the action
+    /// `connect:<operation>`), until [`Emulator::allow`].
+    pub fn deny(&self, operation: &str) {
+        self.shared.control().set_denied(operation, true);
+    }
+
+    /// Ends [`Emulator::deny`] of `operation`.
+    pub fn allow(&self, operation: &str) {
+        self.shared.control().set_denied(operation, false);
+    }
+
+    /// Sets the visibility lag of users created from now on in instances without their own; `None` removes it.
+    pub fn set_visibility_lag(&self, lag: Option<Duration>) {
+        self.shared.store().visibility.lag = lag;
+    }
+
+    /// Sets the visibility lag of users created from now on in the instance (id or ARN); `None` returns the
+    /// instance to the global lag.
+    pub fn set_instance_visibility_lag(&self, instance_id_or_arn: &str, lag: Option<Duration>) {
+        let instance_id = bare_instance_id(instance_id_or_arn);
+        let per_instance = &mut self.shared.store().visibility.per_instance;
+        match lag {
+            Some(lag) => per_instance.insert(instance_id.to_owned(), lag),
+            None => per_instance.remove(instance_id),
+        };
+    }
+
+    /// Ends the visibility lag of every user now, so a test need not sleep through it.
+    pub fn make_visible_now(&self) {
+        self.shared.store().visibility.reveal_all();
+    }
+
+    /// Ends the visibility lag of one user (id or ARN) now; whether it was still invisible.
+    pub fn make_visible(&self, user_id_or_arn: &str) -> bool {
+        let mut store = self.shared.store();
+        let Some((_, id)) = store.locate_user(user_id_or_arn) else { return false };
+        store.visibility.reveal_due(tokio::time::Instant::now());
+        store.visibility.reveal(&id)
+    }
+
+    /// Whether requests can see the user (id or ARN) yet; `None` when it does not exist.
+    pub fn is_visible(&self, user_id_or_arn: &str) -> Option<bool> {
+        let mut store = self.shared.store();
+        let (_, id) = store.locate_user(user_id_or_arn)?;
+        store.visibility.reveal_due(tokio::time::Instant::now());
+        Some(!store.visibility.is_hidden(&id))
+    }
+
+    /// Waits until the user's visibility lag is over (at once when it is visible or does not exist).
+    pub async fn wait_visible(&self, user_id_or_arn: &str) {
+        let visible_at = {
+            let store = self.shared.store();
+            store.locate_user(user_id_or_arn).and_then(|(_, id)| store.visibility.visible_at(&id).map(|at| (id, at)))
+        };
+        if let Some((id, at)) = visible_at {
+            tokio::time::sleep_until(at).await;
+            self.shared.store().visibility.reveal(&id);
+        }
+    }
+
+    /// Sets or removes (`None`) the users-per-instance quota.
+    pub fn set_users_per_instance(&self, limit: Option<usize>) {
+        self.shared.store().settings.users_per_instance = limit;
+    }
+
+    /// See [`EmulatorBuilder::phone_config_writes_all_channels`].
+    pub fn set_phone_config_writes_all_channels(&self, on: bool) {
+        self.shared.store().settings.phone_config_all_channels = on;
+    }
+
+    /// See [`EmulatorBuilder::identity_management_rules`].
+    pub fn set_identity_management_rules(&self, on: bool) {
+        self.shared.store().settings.identity_rules = on;
+    }
+
+    /// See [`EmulatorBuilder::region_check`].
+    pub fn set_region_check(&self, on: bool) {
+        self.shared.store().settings.region_check = on;
+    }
+
     /// Every call so far, in arrival order (throttled and faulted ones included).
     pub fn calls(&self) -> Vec<CallRecord> {
         self.shared.control().calls()
@@ -154,6 +308,12 @@ impl Emulator {
             .collect()
     }
 
+    /// The operation names of the write calls that took effect, in order: the successful ones and those a
+    /// "commit, then fail" fault answered with an error or a dropped connection.
+    pub fn committed_writes(&self) -> Vec<String> {
+        self.shared.control().committed_writes()
+    }
+
     pub fn clear_calls(&self) {
         self.shared.control().clear_calls();
     }
@@ -164,25 +324,26 @@ impl Emulator {
     }
 
     /// The user as `DescribeUser` returns it, plus `"UserProficiencyList"`; by user id or ARN, in any instance.
+    /// The stored truth: a user still in its visibility lag is returned too.
     pub fn describe(&self, user_id_or_arn: &str) -> Option<Value> {
         let store = self.shared.store();
         let (instance, user) = store.locate_user(user_id_or_arn)?;
-        let user = store.user(&instance, &user).ok()?;
-        Some(Self::full_view(user, store.seed.region))
+        let user = store.user_any(&instance, &user).ok()?;
+        Some(Self::full_view(user, store.region_of(&instance)))
     }
 
     /// [`Emulator::describe`] of the user with this username in this instance (id or ARN).
     pub fn find_by_username(&self, instance_id_or_arn: &str, username: &str) -> Option<Value> {
         let store = self.shared.store();
         let user = store.find_by_username(instance_id_or_arn, username)?;
-        Some(Self::full_view(user, store.seed.region))
+        Some(Self::full_view(user, store.region_of(&user.instance_id)))
     }
 
     /// The password `CreateUser` stored (Connect never returns it; only tests may look).
     pub fn password_of(&self, user_id_or_arn: &str) -> Option<String> {
         let store = self.shared.store();
         let (instance, user) = store.locate_user(user_id_or_arn)?;
-        store.user(&instance, &user).ok()?.password.clone()
+        store.user_any(&instance, &user).ok()?.password.clone()
     }
 
     /// Users in all instances.
@@ -195,6 +356,11 @@ impl Emulator {
         value["UserProficiencyList"] = json!(user.proficiencies_json());
         value
     }
+}
+
+/// The id of an instance given as id or ARN (`arn:…:instance/<id>`).
+fn bare_instance_id(ident: &str) -> &str {
+    ident.rsplit_once(":instance/").map_or(ident, |(_, id)| id)
 }
 
 impl Drop for Emulator {

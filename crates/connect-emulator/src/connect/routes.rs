@@ -6,6 +6,7 @@ use std::fmt;
 /// The Connect operations the emulator serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Operation {
+    DescribeInstance,
     CreateUser,
     DescribeUser,
     DeleteUser,
@@ -28,6 +29,7 @@ pub enum Operation {
 impl Operation {
     pub fn name(self) -> &'static str {
         match self {
+            Self::DescribeInstance => "DescribeInstance",
             Self::CreateUser => "CreateUser",
             Self::DescribeUser => "DescribeUser",
             Self::DeleteUser => "DeleteUser",
@@ -87,6 +89,7 @@ pub fn route(method: &str, path: &str, query: Option<&str>) -> Option<Route> {
     let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
     use Operation::*;
     let (operation, target, user) = match (method, segs.as_slice()) {
+        ("GET", ["instance", instance]) => (DescribeInstance, *instance, None),
         ("PUT", ["users", instance]) => (CreateUser, *instance, None),
         ("GET", ["users", instance, user]) => (DescribeUser, *instance, Some(*user)),
         ("DELETE", ["users", instance, user]) => (DeleteUser, *instance, Some(*user)),
@@ -184,6 +187,7 @@ mod tests {
             Some(Operation::UpdateUserProficiencies)
         );
         assert_eq!(route("POST", "/users/i-1/u-1/nope", None), None);
+        assert_eq!(route("GET", "/instance/i-1", None).map(|r| r.operation), Some(Operation::DescribeInstance));
         assert_eq!(route("PUT", "/users/", None), None);
     }
 

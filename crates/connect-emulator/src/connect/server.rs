@@ -1,6 +1,7 @@
 //! The HTTP side: an HTTP/1.1 accept loop on hyper (its own, so a fault can drop a connection mid-request and a
 //! stopped emulator takes its open connections with it) and the per-request pipeline: route, latency, rate limit,
-//! faults, handler, call log, and the answer in Connect's wire format.
+//! denials and faults, handler, call log, and the answer in Connect's wire format. It also reads the region of the
+//! request's SigV4 credential scope, which the store checks against the instance's.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -24,7 +25,7 @@ use tokio::task::{JoinHandle, JoinSet};
 
 use super::error::{ApiError, ErrorCode};
 use super::faults::{CallRecord, Control, Fault, Verdict};
-use super::handlers;
+use super::handlers::{self, Request as HandlerRequest};
 use super::routes::{self, Operation, Route};
 use super::state::Store;
 
@@ -123,6 +124,7 @@ async fn serve(
     let method = request.method().as_str().to_owned();
     let path = request.uri().path().to_owned();
     let query = request.uri().query().map(str::to_owned);
+    let region = request.headers().get("authorization").and_then(|v| v.to_str().ok()).and_then(signed_region);
     let body = request.into_body().collect().await.map_err(|_| Dropped)?.to_bytes();
     let Some(route) = routes::route(&method, &path, query.as_deref()) else {
         let message = format!("no operation matches {method} {path}");
@@ -142,8 +144,19 @@ async fn serve(
         user: user.or_else(|| addressed_user(&route)),
         body: logged_body.clone(),
     };
+    let handler_request = HandlerRequest {
+        route: &route,
+        body: &body,
+        now: epoch_now(),
+        clock: tokio::time::Instant::now(),
+        region: region.as_deref(),
+    };
     let result = match verdict {
         Verdict::Throttle => Err(ApiError::new(ErrorCode::Throttling, "Rate exceeded")),
+        Verdict::Fault(Fault::Error(ErrorCode::AccessDenied)) => {
+            let message = access_denied_message(&shared, &route, &body, region.as_deref());
+            Err(ApiError::new(ErrorCode::AccessDenied, message))
+        }
         Verdict::Fault(Fault::Error(code)) => Err(ApiError::new(code, code.default_message())),
         Verdict::Fault(Fault::ErrorWithMessage(code, message)) => Err(ApiError::new(code, message)),
         Verdict::Fault(Fault::DropConnection) => {
@@ -156,7 +169,21 @@ async fn serve(
             std::future::pending::<Infallible>().await;
             return Err(Dropped);
         }
-        Verdict::Proceed => handlers::handle(&shared.store, &route, &body, epoch_now()),
+        Verdict::Fault(Fault::CommitThenError(code)) => {
+            let outcome = handlers::handle(&shared.store, &handler_request);
+            let (committed, created) = commit_outcome(&route, &outcome);
+            shared.control().record_after_commit(record(code.status(), created), committed);
+            let body = json!({ "Message": code.default_message() });
+            return Ok(respond(code.status(), Some(code.as_str()), &body));
+        }
+        Verdict::Fault(Fault::CommitThenDrop) => {
+            let outcome = handlers::handle(&shared.store, &handler_request);
+            let (committed, created) = commit_outcome(&route, &outcome);
+            shared.control().record_after_commit(record(0, created), committed);
+            reset.store(true, Ordering::SeqCst);
+            return Err(Dropped);
+        }
+        Verdict::Proceed => handlers::handle(&shared.store, &handler_request),
     };
     let response = match result {
         Ok(value) => {
@@ -170,6 +197,55 @@ async fn serve(
         }
     };
     Ok(response)
+}
+
+/// Whether a call whose answer a fault replaces took effect, and the user `CreateUser` made.
+fn commit_outcome(route: &Route, outcome: &Result<Value, ApiError>) -> (bool, Option<String>) {
+    match outcome {
+        Ok(value) => {
+            let created = value.get("UserId").and_then(Value::as_str).map(str::to_owned);
+            (Operation::is_write(route.operation.name()), created)
+        }
+        Err(_) => (false, None),
+    }
+}
+
+/// The region of a SigV4 `Authorization` header's credential scope
+/// (`AWS4-HMAC-SHA256 Credential=AKID/20261202/us-east-1/connect/aws4_request, ...`).
+fn signed_region(authorization: &str) -> Option<String> {
+    let scope = authorization.split("Credential=").nth(1)?;
+    let scope = scope.split([',', ' ']).next()?;
+    let region = scope.split('/').nth(2)?;
+    (!region.is_empty()).then(|| region.to_owned())
+}
+
+/// The role the emulated Lambda runs as, named by IAM's denials.
+const CALLER: &str = "assumed-role/cfn-connect-user-role/cfn-connect-user";
+
+/// IAM's message for a denied call: the caller, the action `connect:<Operation>` and the resource it addressed,
+/// so that a client can report the permission that is missing.
+fn access_denied_message(shared: &Shared, route: &Route, body: &[u8], region: Option<&str>) -> String {
+    let store = shared.store();
+    let account = store.seed.account;
+    let instance = handlers::addressed_instance(route, body);
+    let instance_arn = if instance.starts_with("arn:") {
+        instance.clone()
+    } else if store.seed.instance(&instance).is_some() {
+        store.seed.instance_arn(&instance)
+    } else {
+        format!("arn:aws:connect:{}:{account}:instance/{instance}", region.unwrap_or(store.seed.region))
+    };
+    let resource = match (route.operation, route.user.as_deref()) {
+        (Operation::TagResource | Operation::UntagResource, _) => route.target.clone(),
+        (_, Some(user)) if user.starts_with("arn:") => user.to_owned(),
+        (_, Some(user)) => format!("{instance_arn}/agent/{user}"),
+        (_, None) => instance_arn,
+    };
+    let action = format!("connect:{}", route.operation.name());
+    format!(
+        "User: arn:aws:sts::{account}:{CALLER} is not authorized to perform: {action} on resource: {resource} \
+         because no identity-based policy allows the {action} action"
+    )
 }
 
 fn addressed_user(route: &Route) -> Option<String> {
@@ -242,4 +318,18 @@ pub async fn bind(addr: SocketAddr) -> std::io::Result<(TcpListener, SocketAddr)
     let listener = TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
     Ok((listener, local))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_region_of_the_credential_scope() {
+        let header = "AWS4-HMAC-SHA256 Credential=AKIDTEST/20261202/eu-west-2/connect/aws4_request, \
+                      SignedHeaders=host;x-amz-date, Signature=abc";
+        assert_eq!(signed_region(header).as_deref(), Some("eu-west-2"));
+        assert_eq!(signed_region("Bearer token"), None);
+        assert_eq!(signed_region("AWS4-HMAC-SHA256 Credential=AKID/20261202//connect/aws4_request"), None);
+    }
 }

@@ -1,17 +1,20 @@
 //! The in-memory Connect: instances with their profiles, groups and predefined attributes, and the users, with the
 //! semantics of each operation (identifier resolution, uniqueness, per-channel state, tags, proficiencies,
-//! pagination). No I/O and no clock of its own: callers pass the time in.
+//! pagination), and the harsher behaviours the settings switch on (visibility lag, users quota, regions).
+//! No I/O and no clock of its own: callers pass the time in.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{BuildHasher, RandomState};
 
 use serde_json::{Value, json};
+use tokio::time::Instant;
 
-use super::error::ApiError;
+use super::error::{ApiError, ErrorCode};
+use super::harsh::{Settings, Visibility};
 use super::model::{
     AfterContactWork, AutoAccept, Channel, ChannelSettings, IdentityInfo, PhoneNumber, PhoneType, User,
 };
-use super::seed::Seed;
+use super::seed::{IdentityManagement, Seed};
 use super::validate::MAX_TAGS;
 use super::wire::{ChannelUpdate, PhoneConfigUpdate, Proficiency};
 
@@ -26,6 +29,9 @@ pub const PAGE_100: usize = 100;
 pub struct Instance {
     pub id: String,
     pub arn: String,
+    pub alias: String,
+    pub region: String,
+    pub identity_management: IdentityManagement,
     pub routing_profiles: BTreeSet<String>,
     pub security_profiles: BTreeSet<String>,
     pub hierarchy_groups: BTreeSet<String>,
@@ -110,6 +116,8 @@ pub struct Store {
     pub instances: BTreeMap<String, Instance>,
     /// Forced default page size (tests), instead of Connect's.
     pub page_size: Option<usize>,
+    pub settings: Settings,
+    pub visibility: Visibility,
     ids: RandomState,
     id_counter: u64,
 }
@@ -123,6 +131,9 @@ impl Store {
                 let instance = Instance {
                     id: i.id.to_owned(),
                     arn: seed.instance_arn(i.id),
+                    alias: i.alias.to_owned(),
+                    region: i.region.to_owned(),
+                    identity_management: i.identity_management,
                     routing_profiles: i.routing_profiles.iter().map(|(id, _)| (*id).to_owned()).collect(),
                     security_profiles: i.security_profiles.iter().map(|(id, _)| (*id).to_owned()).collect(),
                     hierarchy_groups: i.hierarchy_groups.iter().map(|id| (*id).to_owned()).collect(),
@@ -136,7 +147,15 @@ impl Store {
                 (instance.id.clone(), instance)
             })
             .collect();
-        Self { seed, instances, page_size, ids: RandomState::new(), id_counter: 0 }
+        Self {
+            seed,
+            instances,
+            page_size,
+            settings: Settings::default(),
+            visibility: Visibility::default(),
+            ids: RandomState::new(),
+            id_counter: 0,
+        }
     }
 
     pub fn user_count(&self) -> usize {
@@ -189,11 +208,80 @@ impl Store {
         }
     }
 
+    /// The user as a request sees it: a user still in its visibility lag is not found.
     pub fn user(&self, instance: &str, user: &str) -> Result<&User, ApiError> {
+        self.user_any(instance, user)
+            .ok()
+            .filter(|u| !self.visibility.is_hidden(&u.id))
+            .ok_or_else(|| ApiError::not_found(format!("User not found for identifier: {user}")))
+    }
+
+    /// The user as stored, visible yet or not (for the test handle's direct reads).
+    pub fn user_any(&self, instance: &str, user: &str) -> Result<&User, ApiError> {
         let instance = self.instance(instance)?;
         let id = child_id(instance, "agent", user);
         id.and_then(|id| instance.users.get(id))
             .ok_or_else(|| ApiError::not_found(format!("User not found for identifier: {user}")))
+    }
+
+    /// The instance a request addresses by id, ARN or the ARN of one of its resources, if it exists.
+    fn addressed_instance(&self, ident: &str) -> Option<&Instance> {
+        if ident.starts_with("arn:") {
+            self.instances.values().find(|i| {
+                ident.strip_prefix(i.arn.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+            })
+        } else {
+            self.instances.get(ident)
+        }
+    }
+
+    /// Not-found for a request signed for `region` when the instance `ident` names lives in another region, as
+    /// Connect's regional endpoints know only their own instances. Unknown instances are left to the operation.
+    pub fn check_region(&self, ident: &str, region: Option<&str>) -> Result<(), ApiError> {
+        let (Some(region), true) = (region, self.settings.region_check) else { return Ok(()) };
+        match self.addressed_instance(ident) {
+            Some(instance) if instance.region != region => {
+                Err(ApiError::not_found(format!("Instance not found: {ident}")))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The identity-management type whose rules apply to `instance`, when the rules are switched on.
+    pub fn identity_rules_of(&self, instance: &str) -> Option<IdentityManagement> {
+        if !self.settings.identity_rules {
+            return None;
+        }
+        self.instance(instance).ok().map(|i| i.identity_management)
+    }
+
+    /// `DescribeInstance`'s answer.
+    pub fn describe_instance(&self, ident: &str) -> Result<Value, ApiError> {
+        let instance = self.instance(ident)?;
+        Ok(json!({
+            "Instance": {
+                "Id": instance.id,
+                "Arn": instance.arn,
+                "IdentityManagementType": instance.identity_management.as_str(),
+                "InstanceAlias": instance.alias,
+                // A fixed creation time: the seed is deterministic.
+                "CreatedTime": 1_700_000_000.0,
+                "ServiceRole": format!(
+                    "arn:aws:iam::{}:role/aws-service-role/connect.amazonaws.com/AWSServiceRoleForAmazonConnect_{}",
+                    self.seed.account, instance.alias
+                ),
+                "InstanceStatus": "ACTIVE",
+                "InboundCallsEnabled": true,
+                "OutboundCallsEnabled": true,
+                "InstanceAccessUrl": format!("https://{}.my.connect.aws/", instance.alias),
+                "Tags": {},
+            }
+        }))
+    }
+
+    /// The region of the instance the user lives in, for `LastModifiedRegion`.
+    pub fn region_of(&self, instance_id: &str) -> &str {
+        self.instances.get(instance_id).map_or(self.seed.region, |i| i.region.as_str())
     }
 
     fn user_mut(&mut self, instance: &str, user: &str) -> Result<&mut User, ApiError> {
@@ -207,7 +295,14 @@ impl Store {
         self.instance(instance).ok()?.users.values().find(|u| u.username == username)
     }
 
-    pub fn create_user(&mut self, instance: &str, new: NewUser, now: f64) -> Result<(String, String), ApiError> {
+    /// Creates a user at `now` (epoch seconds); `clock` starts its visibility lag, if its instance has one.
+    pub fn create_user(
+        &mut self,
+        instance: &str,
+        new: NewUser,
+        now: f64,
+        clock: Instant,
+    ) -> Result<(String, String), ApiError> {
         let inst = self.instance(instance)?;
         let routing_profile_id =
             resolve(inst, "routing-profile", &new.routing_profile_id, &inst.routing_profiles, "Routing profile")?;
@@ -217,10 +312,23 @@ impl Store {
             .as_deref()
             .map(|g| resolve(inst, "agent-group", g, &inst.hierarchy_groups, "Hierarchy group"))
             .transpose()?;
+        // Hidden users count: the username is taken the moment CreateUser commits.
         if inst.users.values().any(|u| u.username == new.username) {
             return Err(ApiError::new(
-                super::ErrorCode::DuplicateResource,
+                ErrorCode::DuplicateResource,
                 format!("User with username {} already exists", new.username),
+            ));
+        }
+        if let Some(limit) = self.settings.users_per_instance
+            && inst.users.len() >= limit
+        {
+            return Err(ApiError::new(
+                ErrorCode::LimitExceeded,
+                format!(
+                    "The allowed limit for the resource has been exceeded: instance {} has reached its quota of \
+                     {limit} users per instance",
+                    inst.id
+                ),
             ));
         }
         let mut channels = ChannelSettings::default();
@@ -253,6 +361,7 @@ impl Store {
         if let Some(inst) = self.instances.get_mut(&instance_id) {
             inst.users.insert(id.clone(), user);
         }
+        self.visibility.hide_new(&id, &instance_id, clock);
         Ok((id, arn))
     }
 
@@ -300,8 +409,16 @@ impl Store {
         config: PhoneConfigUpdate,
         now: f64,
     ) -> Result<(), ApiError> {
+        let all_channels = self.settings.phone_config_all_channels;
         self.modify(instance, user, now, |_, u| {
             apply_phone_config(&mut u.channels, &config);
+            if all_channels {
+                // Connect: "the UpdateUserPhoneConfig API will always set the same ACW timeouts to all channels
+                // the user handles".
+                for entry in u.channels.after_contact_work.values_mut() {
+                    entry.time_limit = config.after_contact_work_time_limit;
+                }
+            }
             check_desk_phones(&u.channels)
         })
     }
@@ -440,7 +557,7 @@ impl Store {
         let mut out = json!({
             "UserProficiencyList": items,
             "LastModifiedTime": u.proficiencies_modified,
-            "LastModifiedRegion": self.seed.region,
+            "LastModifiedRegion": self.region_of(&u.instance_id),
         });
         if let Some(next) = next {
             out["NextToken"] = json!(next);
@@ -451,7 +568,12 @@ impl Store {
     pub fn list_users(&self, instance: &str, page: &PageRequest) -> Result<Value, ApiError> {
         let inst = self.instance(instance)?;
         let size = self.page_len(page, LIST_USERS_DEFAULT, LIST_USERS_MAX)?;
-        let all: Vec<Value> = inst.users.values().map(|u| u.summary_json(self.seed.region)).collect();
+        let all: Vec<Value> = inst
+            .users
+            .values()
+            .filter(|u| !self.visibility.is_hidden(&u.id))
+            .map(|u| u.summary_json(&inst.region))
+            .collect();
         let (items, next) = paginate(&all, page, size, |u| u["Id"].as_str().unwrap_or_default().to_owned())?;
         let mut out = json!({"UserSummaryList": items});
         if let Some(next) = next {
@@ -463,8 +585,12 @@ impl Store {
     pub fn search_users(&self, instance: &str, criteria: &Criteria, page: &PageRequest) -> Result<Value, ApiError> {
         let inst = self.instance(instance)?;
         let size = self.page_len(page, PAGE_100, PAGE_100)?;
-        let all: Vec<Value> =
-            inst.users.values().filter(|u| criteria.matches(u)).map(User::search_summary_json).collect();
+        let all: Vec<Value> = inst
+            .users
+            .values()
+            .filter(|u| !self.visibility.is_hidden(&u.id) && criteria.matches(u))
+            .map(User::search_summary_json)
+            .collect();
         let (items, next) = paginate(&all, page, size, |u| u["Id"].as_str().unwrap_or_default().to_owned())?;
         let mut out = json!({"Users": items, "ApproximateTotalCount": all.len()});
         if let Some(next) = next {
@@ -478,7 +604,9 @@ impl Store {
         if !arn.starts_with("arn:") {
             return Err(ApiError::invalid_parameter(format!("resourceArn is not an ARN: {arn}")));
         }
-        self.locate_user(arn).ok_or_else(|| ApiError::not_found(format!("Resource not found: {arn}")))
+        self.locate_user(arn)
+            .filter(|(_, user)| !self.visibility.is_hidden(user))
+            .ok_or_else(|| ApiError::not_found(format!("Resource not found: {arn}")))
     }
 
     pub fn tag_resource(&mut self, arn: &str, tags: &BTreeMap<String, String>, now: f64) -> Result<(), ApiError> {

@@ -81,6 +81,8 @@ pub struct ChannelListsIn {
 pub struct CreateUserIn {
     pub username: Option<String>,
     pub password: Option<String>,
+    /// Newer SDKs send it instead of `Password`; only the identity-management rules look at it.
+    pub password_secret_arn: Option<String>,
     pub identity_info: Option<IdentityInfo>,
     pub phone_config: Option<PhoneConfigIn>,
     pub directory_user_id: Option<String>,
