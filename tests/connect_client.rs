@@ -373,11 +373,9 @@ async fn errors_map_to_their_kinds() {
     let e = env.connect.apply(&arn, &Call::UpdateRoutingProfile(gone)).await.expect_err("unknown profile");
     assert_eq!((e.kind, e.operation), (ErrorKind::NotFound, "UpdateUserRoutingProfile"));
 
-    for (code, expected) in [
-        (ErrorCode::Throttling, "ThrottlingException"),
-        (ErrorCode::LimitExceeded, "LimitExceededException"),
-        (ErrorCode::InternalService, "InternalServiceException"),
-    ] {
+    for (code, expected) in
+        [(ErrorCode::Throttling, "ThrottlingException"), (ErrorCode::InternalService, "InternalServiceException")]
+    {
         env.emulator.fail_next("DescribeUser", 1, Fault::Error(code));
         let e = env.connect.describe_user(&arn).await.expect_err("injected");
         assert_eq!(e.code, expected);
@@ -386,9 +384,15 @@ async fn errors_map_to_their_kinds() {
         assert_eq!(e.kind, kind);
     }
 
+    // A quota is not a throttle (docs/real-connect.md §5): not retried as one.
+    env.emulator.fail_next("DescribeUser", 1, Fault::Error(ErrorCode::LimitExceeded));
+    let e = env.connect.describe_user(&arn).await.expect_err("injected");
+    assert_eq!((e.kind, e.code.as_str()), (ErrorKind::Quota, "LimitExceededException"));
+    assert!(!e.is_retryable(), "{e}");
+
     env.emulator.fail_next("DescribeUser", 1, Fault::Error(ErrorCode::AccessDenied));
     let e = env.connect.describe_user(&arn).await.expect_err("injected");
-    assert_eq!((e.kind, e.code.as_str()), (ErrorKind::Other, "AccessDeniedException"));
+    assert_eq!((e.kind, e.code.as_str()), (ErrorKind::AccessDenied, "AccessDeniedException"));
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 //! `PROPTEST_CASES=200000 cargo test --release --test tests fuzz -- --ignored --nocapture`.
 //! (The in-process `protocol::never_silent` property covers the whole handler on every `cargo test`.)
 
-use cfn_connect_user::core::event::{Envelope, Request, unwrap_sns};
+use cfn_connect_user::core::event::{Envelope, Payload, Request, unwrap_sns};
 use cfn_connect_user::core::props;
 use cfn_connect_user::core::response::{self, MAX_BODY_BYTES, Outcome};
 use proptest::prelude::*;
@@ -93,9 +93,9 @@ proptest! {
     #[test]
     #[ignore = "long-running: PROPTEST_CASES=200000 cargo test --release --test tests fuzz -- --ignored"]
     fn the_request_path_never_panics_and_always_fits(payload in json()) {
-        for raw in unwrap_sns(payload).into_iter().flatten() {
-            let envelope = Envelope::read(&raw);
-            let reason = match Request::parse(&raw) {
+        for payload in unwrap_sns(Payload::from_value(payload)).into_iter().flatten() {
+            let envelope = Envelope::read(&payload.value);
+            let reason = match Request::from_payload(&payload) {
                 Err(e) => e.to_string(),
                 Ok(request) => {
                     let _ = props::old_template(&request.old_properties);

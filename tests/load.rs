@@ -37,7 +37,7 @@ async fn run_all(world: &Arc<World>, events: Vec<Value>, concurrency: usize) {
         tasks.spawn(async move {
             let _permit = permits.acquire_owned().await.unwrap();
             let started = SystemTime::now();
-            let result = world.handler.handle(event, Invocation { started, deadline: started + DEADLINE }).await;
+            let result = world.handler.handle(event, Invocation::new(started, started + DEADLINE)).await;
             assert!(result.is_ok(), "{result:?}");
             assert!(SystemTime::now() < started + DEADLINE, "answered after its deadline");
         });

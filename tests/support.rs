@@ -117,7 +117,7 @@ impl World {
 
     pub async fn invoke_within(&self, event: Value, timeout: Duration) -> Result<Value, HandlerError> {
         let started = SystemTime::now();
-        self.handler.handle(event, Invocation { started, deadline: started + timeout }).await
+        self.handler.handle(event, Invocation::new(started, started + timeout)).await
     }
 
     /// Invokes and returns the one response CloudFormation received.

@@ -14,5 +14,6 @@ mod ownership;
 mod plan_emulator;
 mod protocol;
 mod readme;
+mod reconcile;
 mod response_url;
 mod support;

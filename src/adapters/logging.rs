@@ -1,6 +1,7 @@
 //! Log setup for Lambda: JSON or text as `AWS_LAMBDA_LOG_FORMAT` says, the level from
 //! `AWS_LAMBDA_LOG_LEVEL` (or `RUST_LOG`), and the request's ids on every line through the
-//! handler's `request` span. Nothing here decides what is logged; redaction lives in the types.
+//! handler's `request` span. Redaction of this crate's own lines lives in the types; the lines of other
+//! crates are capped here, whatever level is asked for (see [`CAPS`]).
 
 use tracing_subscriber::filter::{LevelFilter, Targets};
 use tracing_subscriber::fmt;
@@ -49,6 +50,31 @@ impl LogSettings {
     }
 }
 
+/// Third-party targets and the most they may log. At lower levels they print what must never reach a log:
+/// `lambda_runtime` the raw invocation payload at TRACE (the presigned URL, the password, personal data), the
+/// SDK and HTTP crates request and response details, headers and credentials. Matched by prefix, so
+/// `lambda_runtime` covers `lambda_runtime_api_client` and `aws_smithy` every `aws_smithy_*` crate.
+pub const CAPS: &[(&str, LevelFilter)] = &[
+    ("lambda_runtime", LevelFilter::INFO),
+    ("aws_smithy", LevelFilter::WARN),
+    ("aws_sdk", LevelFilter::WARN),
+    ("aws_config", LevelFilter::WARN),
+    ("aws_runtime", LevelFilter::WARN),
+    ("aws_sigv4", LevelFilter::WARN),
+    ("aws_credential_types", LevelFilter::WARN),
+    ("aws_types", LevelFilter::WARN),
+    ("hyper", LevelFilter::WARN),
+    ("h2", LevelFilter::WARN),
+    ("reqwest", LevelFilter::WARN),
+    ("rustls", LevelFilter::WARN),
+    ("tower", LevelFilter::WARN),
+];
+
+/// The cap filter: every target at any level, except those of [`CAPS`].
+pub fn caps() -> Targets {
+    Targets::new().with_default(LevelFilter::TRACE).with_targets(CAPS.iter().copied())
+}
+
 /// Installs the global subscriber. Lambda adds its own timestamps to text lines, so text omits them.
 ///
 /// The filter takes `target=level` directives (`info,aws_smithy=debug`), not `EnvFilter`'s span and field
@@ -63,7 +89,8 @@ pub fn init(settings: &LogSettings) {
         (None, Some(fmt::layer().without_time().with_ansi(false).with_writer(std::io::stderr)))
     };
     // Already installed (tests): the first one stays.
-    drop(tracing_subscriber::registry().with(json).with(text).with(filter).try_init());
+    // Two filters, both of which must let a line through: the one asked for, and the caps that no setting lifts.
+    drop(tracing_subscriber::registry().with(json).with(text).with(filter).with(caps()).try_init());
 }
 
 #[cfg(test)]
@@ -92,5 +119,17 @@ mod tests {
             let filter: Result<Targets, _> = settings.filter.parse();
             assert!(filter.is_ok(), "{:?} does not parse", settings.filter);
         }
+    }
+
+    #[test]
+    fn no_setting_lifts_the_caps() {
+        let caps = caps();
+        for target in
+            ["lambda_runtime::layers::api_response", "lambda_runtime_api_client", "aws_smithy_runtime", "hyper_util"]
+        {
+            assert!(!caps.would_enable(target, &tracing::Level::DEBUG), "{target}");
+        }
+        assert!(caps.would_enable("lambda_runtime", &tracing::Level::INFO));
+        assert!(caps.would_enable("cfn_connect_user::app", &tracing::Level::TRACE));
     }
 }

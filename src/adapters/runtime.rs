@@ -1,13 +1,15 @@
 //! The glue to the Lambda runtime: each invocation's payload and deadline handed to the [`Handler`], and
 //! its [`HandlerError`] turned into the error the runtime reports.
 //!
-//! The payload is taken as raw JSON (`serde_json::Value`), never as a typed event: a request that fits no
-//! struct must still reach the handler, which answers it FAILED.
+//! The payload is taken as unparsed JSON text (`RawValue`, which skips values without serde_json's depth
+//! limit or number conversion), never as a typed event or even a `Value`: a request that fits no struct, is
+//! nested deeper than 128 levels or holds a number out of range must still reach the handler, which answers
+//! it FAILED (docs/protocol.md §2).
 
 use std::time::SystemTime;
 
 use lambda_runtime::{Diagnostic, LambdaEvent, service_fn};
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::app::ports::{Connect, ResponseSender};
 use crate::app::{Handler, HandlerError, Invocation};
@@ -25,10 +27,15 @@ impl From<HandlerError> for Diagnostic {
 
 /// Serves invocations until the runtime stops.
 pub async fn run<C: Connect, S: ResponseSender>(handler: Handler<C, S>) -> Result<(), lambda_runtime::Error> {
-    lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<Box<RawValue>>| {
         let handler = handler.clone();
-        let invocation = Invocation { started: SystemTime::now(), deadline: event.context.deadline() };
-        async move { handler.handle(event.payload, invocation).await }
+        let invocation = Invocation {
+            started: SystemTime::now(),
+            deadline: event.context.deadline(),
+            lambda_request_id: Some(event.context.request_id.clone()),
+            xray_trace_id: event.context.xray_trace_id.clone(),
+        };
+        async move { handler.handle_text(event.payload.get(), invocation).await }
     }))
     .await
 }

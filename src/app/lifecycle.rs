@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use tracing::{info, warn};
 
@@ -13,7 +14,7 @@ use super::supervise::Mode;
 use crate::core::arn::UserArn;
 use crate::core::event::{Envelope, Request, RequestType};
 use crate::core::model::{OWNER_TAG_KEY, OldTemplate, UserSpec};
-use crate::core::owner::owner_tag_value;
+use crate::core::owner::{foreign_owner, hand_over_command, owner_tag_value};
 use crate::core::physical_id::{self, PhysicalId};
 use crate::core::plan::{self, Call, Decision};
 use crate::core::props;
@@ -41,6 +42,13 @@ impl Progress {
     fn created(&self, arn: &UserArn) {
         if let Ok(mut state) = self.0.lock() {
             state.physical_id = Some(arn.to_string());
+        }
+    }
+
+    /// The user it created was deleted again: a deadline from now on must not name it.
+    fn deleted(&self) {
+        if let Ok(mut state) = self.0.lock() {
+            state.physical_id = None;
         }
     }
 
@@ -82,7 +90,7 @@ impl From<ConnectError> for Failure {
 }
 
 /// Runs one request to its end and says how it ended. `mode` tells who answers CloudFormation: in provider
-/// mode a failed Create must not leave its user behind (docs/protocol.md §7).
+/// mode a request that fails after its own `CreateUser` deletes that user again (docs/protocol.md §7).
 pub async fn run<C: Connect>(
     connect: &C,
     request: &Request,
@@ -90,8 +98,7 @@ pub async fn run<C: Connect>(
     progress: &Progress,
     mode: Mode,
 ) -> Outcome {
-    let _ = mode; // used by the provider-mode clean-up
-    match execute(connect, request, envelope, progress).await {
+    match execute(connect, request, envelope, progress, mode).await {
         Ok(Done { physical_id, data }) => Outcome::Success { physical_id, data },
         Err(Failure { reason, physical_id }) => Outcome::Failed {
             physical_id: physical_id.unwrap_or_else(|| physical_id::for_failure(Some(request), envelope)),
@@ -105,24 +112,23 @@ async fn execute<C: Connect>(
     request: &Request,
     envelope: &Envelope,
     progress: &Progress,
+    mode: Mode,
 ) -> Result<Done, Failure> {
     let owner = owner_tag_value(&envelope.stack_id, &envelope.logical_resource_id);
+    let physical_id = request.physical_resource_id.as_deref().unwrap_or_default();
     match request.kind {
         RequestType::Create => {
             progress.step("validating the properties");
             let spec = props::parse(&request.properties).map_err(|e| Failure::new(e.to_string()))?;
-            create(connect, &spec, &owner, progress).await.map_err(|f| f.into_failure())
+            create_settled(connect, &spec, &owner, progress, mode).await
         }
         RequestType::Update => {
             progress.step("validating the properties");
             let spec = props::parse(&request.properties).map_err(|e| Failure::new(e.to_string()))?;
             let old = props::old_template(&request.old_properties);
-            update(connect, &spec, &old, request.physical_resource_id.as_deref().unwrap_or_default(), &owner, progress)
-                .await
+            update(connect, &spec, &old, physical_id, &owner, progress, mode).await
         }
-        RequestType::Delete => {
-            delete(connect, request.physical_resource_id.as_deref().unwrap_or_default(), progress).await
-        }
+        RequestType::Delete => delete(connect, physical_id, &owner, progress).await,
     }
 }
 
@@ -137,15 +143,71 @@ fn data(spec: &UserSpec, arn: &UserArn) -> BTreeMap<String, String> {
 
 /// How a creation failed: before any user of ours existed, or after (then the rollback must delete it).
 enum CreateFailure {
+    /// No user of this resource exists, or one that must not be named (a stranger's, until it carries our tag).
     NoUser(String),
-    WithUser(String, UserArn),
+    /// This request's `CreateUser` made the user, with this resource's owner tag.
+    Created(String, UserArn),
+    /// A user that existed before this request (our own from an earlier attempt, or adopted), now owner-tagged.
+    Adopted(String, UserArn),
 }
 
-impl CreateFailure {
-    fn into_failure(self) -> Failure {
-        match self {
-            Self::NoUser(reason) => Failure::new(reason),
-            Self::WithUser(reason, arn) => Failure::with_id(reason, &arn),
+/// Provider mode deletes the user it created this many times at most before giving up on it.
+const CLEAN_UP_ATTEMPTS: u32 = 2;
+/// Between two clean-up attempts: a user created seconds ago may not be visible to `DeleteUser` yet
+/// (docs/real-connect.md §1).
+const CLEAN_UP_PAUSE: Duration = Duration::from_secs(1);
+
+/// Creates the template's user (or adopts it) and turns a failure into the request's [`Failure`].
+///
+/// In ordinary mode a user that exists after a failure is named, so CloudFormation's rollback Delete removes it.
+/// In provider mode the CDK framework answers a failure with the request's own PhysicalResourceId (its marker for
+/// a Create, the old user's ARN for an Update) and never forwards a Delete of the new user, which would be
+/// orphaned. So there, a user that this request's `CreateUser` made is deleted again before failing — for a
+/// Create, and equally for the replacement (or marker re-creation) of an Update: the new user was made by this
+/// request, with this resource's owner tag, and nothing else refers to it; the old user is never touched. A user
+/// that existed before the request (adopted, or ours from an earlier attempt) is left as it is.
+async fn create_settled<C: Connect>(
+    connect: &C,
+    spec: &UserSpec,
+    owner: &str,
+    progress: &Progress,
+    mode: Mode,
+) -> Result<Done, Failure> {
+    match create(connect, spec, owner, progress).await {
+        Ok(done) => Ok(done),
+        Err(CreateFailure::NoUser(reason)) => Err(Failure::new(reason)),
+        Err(CreateFailure::Adopted(reason, arn)) => Err(Failure::with_id(reason, &arn)),
+        Err(CreateFailure::Created(reason, arn)) => match mode {
+            Mode::Respond => Err(Failure::with_id(reason, &arn)),
+            Mode::Return => Err(clean_up(connect, reason, &arn, progress).await),
+        },
+    }
+}
+
+/// Provider mode: deletes the user this request created, in a couple of attempts (each retried through the
+/// port until the request's deadline), and says in the reason whether that worked.
+async fn clean_up<C: Connect>(connect: &C, reason: String, arn: &UserArn, progress: &Progress) -> Failure {
+    progress.step("calling DeleteUser (deleting the user this request created)");
+    let mut attempt = 1;
+    loop {
+        match connect.delete_user(arn).await {
+            Ok(()) => {
+                progress.deleted();
+                info!(user_arn = %arn, "provider mode: the user this request created was deleted again");
+                return Failure::new(format!("{reason}; the user it created was deleted again"));
+            }
+            Err(e) if attempt < CLEAN_UP_ATTEMPTS => {
+                warn!(user_arn = %arn, error = %e, attempt, "provider mode: the user this request created could not be deleted yet");
+                attempt += 1;
+                tokio::time::sleep(CLEAN_UP_PAUSE).await;
+            }
+            Err(e) => {
+                warn!(user_arn = %arn, error = %e, "provider mode: the user this request created could not be deleted");
+                return Failure::with_id(
+                    format!("{reason}; the user it created ({arn}) could not be deleted: {e}; delete it by hand"),
+                    arn,
+                );
+            }
         }
     }
 }
@@ -157,15 +219,22 @@ async fn create<C: Connect>(
     progress: &Progress,
 ) -> Result<Done, CreateFailure> {
     progress.step("calling CreateUser");
-    let arn = match connect.create_user(&plan::new_user(spec, owner)).await {
+    let new_user = plan::new_user(spec, owner);
+    let arn = match connect.create_user(&new_user).await {
         Ok(arn) => arn,
         Err(e) if e.kind == ErrorKind::Duplicate => return adopt(connect, spec, owner, progress).await,
         Err(e) => return Err(CreateFailure::NoUser(e.to_string())),
     };
     progress.created(&arn);
     info!(user_arn = %arn, "user created");
+    // Only a user that carries this resource's owner tag may ever be deleted on its behalf. The request that
+    // made it says so; a read could answer not-found while the new user is not visible yet.
+    let tagged = new_user.tags.get(OWNER_TAG_KEY).is_some_and(|v| v == owner);
+    let failed = |reason: String| {
+        if tagged { CreateFailure::Created(reason, arn.clone()) } else { CreateFailure::Adopted(reason, arn.clone()) }
+    };
     for call in plan::after_create(spec) {
-        apply(connect, &arn, &call, progress).await.map_err(|e| CreateFailure::WithUser(e.to_string(), arn.clone()))?;
+        apply(connect, &arn, &call, progress).await.map_err(|e| failed(e.to_string()))?;
     }
     Ok(Done { physical_id: arn.to_string(), data: data(spec, &arn) })
 }
@@ -193,17 +262,25 @@ async fn adopt<C: Connect>(
     };
     progress.step("reading the existing user");
     let mut live = connect.describe_user(&arn).await.map_err(|e| CreateFailure::NoUser(e.to_string()))?;
+    // Another resource's user is never taken, AdoptExisting or not: its owner decides, by removing the tag.
+    if let Some(held) = foreign_owner(&live.tags, owner) {
+        return Err(CreateFailure::NoUser(format!(
+            "a user named {:?} already exists in {} and was not created by this resource: its {OWNER_TAG_KEY} tag \
+             names another stack or logical resource ({held:?}), and such a user is never taken over; to hand it \
+             over to this resource, remove that tag ({}) and set AdoptExisting: \"true\", or choose another Username",
+            spec.username,
+            spec.instance,
+            hand_over_command(arn.as_str())
+        )));
+    }
     let ours = live.tags.get(OWNER_TAG_KEY).is_some_and(|v| v == owner);
     if !ours && !spec.adopt_existing {
-        return Err(taken(match live.tags.get(OWNER_TAG_KEY) {
-            Some(_) => "it belongs to another stack or logical resource",
-            None => "it has no owner tag",
-        }));
+        return Err(taken("it has no owner tag"));
     }
     info!(user_arn = %arn, ours, "adopting the existing user");
     // Until the owner tag is on it, a stranger's user must not be named in a failure: the rollback would delete it.
     let failed = |reason: String, tagged: bool| {
-        if ours || tagged { CreateFailure::WithUser(reason, arn.clone()) } else { CreateFailure::NoUser(reason) }
+        if ours || tagged { CreateFailure::Adopted(reason, arn.clone()) } else { CreateFailure::NoUser(reason) }
     };
     if spec.proficiencies.is_some() {
         progress.step("calling ListUserProficiencies");
@@ -232,11 +309,12 @@ async fn update<C: Connect>(
     physical_id: &str,
     owner: &str,
     progress: &Progress,
+    mode: Mode,
 ) -> Result<Done, Failure> {
     let PhysicalId::User(arn) = PhysicalId::read(physical_id) else {
         // A failed Create's marker: the template's user has to be made.
         info!(physical_id, "the physical id is not a user ARN; creating the user");
-        return create(connect, spec, owner, progress).await.map_err(|f| f.into_failure());
+        return create_settled(connect, spec, owner, progress, mode).await;
     };
     progress.step("calling DescribeUser");
     let mut live = match connect.describe_user(&arn).await {
@@ -256,9 +334,14 @@ async fn update<C: Connect>(
         Decision::Replace => {
             info!(old_user_arn = %arn, "instance or username changed: replacing the user");
             // On failure before a new user exists, the old id stays: CloudFormation keeps the old user.
-            create(connect, spec, owner, progress).await.map_err(|f| f.into_failure())
+            create_settled(connect, spec, owner, progress, mode).await
         }
-        Decision::Refuse(reason) => Err(Failure::new(reason)),
+        Decision::Refuse(reason) => {
+            if let Some(held) = foreign_owner(&live.tags, owner) {
+                info!(user_arn = %arn, owner = held, "the user belongs to another stack or logical resource; not changed");
+            }
+            Err(Failure::new(reason))
+        }
         Decision::Reconcile(calls) => {
             warn_if_password_changed(spec, old);
             if calls.is_empty() {
@@ -278,19 +361,37 @@ fn warn_if_password_changed(spec: &UserSpec, old: &OldTemplate) {
     }
 }
 
-async fn delete<C: Connect>(connect: &C, physical_id: &str, progress: &Progress) -> Result<Done, Failure> {
+/// Deletes the user, unless another stack or logical resource owns it now: then it was handed over, and its
+/// new owner decides its fate. A user with this resource's owner tag, or none, is deleted.
+async fn delete<C: Connect>(connect: &C, physical_id: &str, owner: &str, progress: &Progress) -> Result<Done, Failure> {
     let done = Done { physical_id: physical_id.to_owned(), data: BTreeMap::new() };
     let PhysicalId::User(arn) = PhysicalId::read(physical_id) else {
         info!(physical_id, "the physical id is not a user ARN; nothing to delete");
         return Ok(done);
     };
+    let already_gone = |e: ConnectError| {
+        info!(error = %e, "the user is already gone");
+        Ok(done.clone())
+    };
+    progress.step("calling DescribeUser");
+    match connect.describe_user(&arn).await {
+        Ok(live) => {
+            if let Some(held) = foreign_owner(&live.tags, owner) {
+                info!(
+                    user_arn = %arn,
+                    owner = held,
+                    "the user was handed over to another stack or logical resource; it is left in place, not deleted"
+                );
+                return Ok(done);
+            }
+        }
+        Err(e) if e.kind == ErrorKind::NotFound => return already_gone(e),
+        Err(e) => return Err(Failure::with_id(e.to_string(), &arn)),
+    }
     progress.step("calling DeleteUser");
     match connect.delete_user(&arn).await {
         Ok(()) => Ok(done),
-        Err(e) if e.kind == ErrorKind::NotFound => {
-            info!(error = %e, "the user is already gone");
-            Ok(done)
-        }
+        Err(e) if e.kind == ErrorKind::NotFound => already_gone(e),
         Err(e) => Err(Failure::with_id(e.to_string(), &arn)),
     }
 }

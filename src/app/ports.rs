@@ -18,15 +18,20 @@ pub enum ErrorKind {
     NotFound,
     /// `DuplicateResourceException`: the username is taken.
     Duplicate,
-    /// `ThrottlingException`, `TooManyRequestsException`, `LimitExceededException`.
+    /// `ThrottlingException`, `TooManyRequestsException`, or an unnamed HTTP 429: a rate limit, worth waiting out.
     Throttled,
+    /// `LimitExceededException`, `ServiceQuotaExceededException`: a service quota (users per instance) is
+    /// reached; waiting will not fix it (docs/real-connect.md §5).
+    Quota,
+    /// `AccessDeniedException`: the function's role lacks the IAM action; final.
+    AccessDenied,
     /// `InternalServiceException` or any HTTP 5xx.
     Server,
     /// The request or its response was lost: connection refused or dropped, timeouts.
     Network,
     /// Connect (or the SDK, before sending) rejected the input.
     Invalid,
-    /// Anything else (access denied, quotas, unexpected answers): final.
+    /// Anything else (unexpected answers, unknown codes): final.
     Other,
 }
 

@@ -11,7 +11,7 @@ use tracing::{Instrument, error, info, info_span, warn};
 use super::lifecycle::{self, Progress};
 use super::ports::{Connect, Delivery, ResponseSender};
 use crate::core::deadline::{Deadlines, Limit, deadlines};
-use crate::core::event::{Envelope, Request, unwrap_sns};
+use crate::core::event::{Envelope, Payload, Request, unwrap_sns};
 use crate::core::physical_id;
 use crate::core::response::{self, Outcome};
 use crate::core::response_url::{ResponseUrl, UrlPolicy};
@@ -36,12 +36,23 @@ impl Mode {
 }
 
 /// What the runtime tells about one invocation.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Invocation {
     /// When the invocation started.
     pub started: SystemTime,
     /// Lambda's deadline for it.
     pub deadline: SystemTime,
+    /// Lambda's request id, put on every log line of the invocation.
+    pub lambda_request_id: Option<String>,
+    /// The X-Ray trace id, when tracing is on.
+    pub xray_trace_id: Option<String>,
+}
+
+impl Invocation {
+    /// An invocation started at `started` that Lambda ends at `deadline`, without runtime ids.
+    pub fn new(started: SystemTime, deadline: SystemTime) -> Self {
+        Self { started, deadline, lambda_request_id: None, xray_trace_id: None }
+    }
 }
 
 /// Why an invocation fails (which makes Lambda retry it, or the Provider framework report it).
@@ -104,13 +115,25 @@ impl<C: Connect, S: ResponseSender> Handler<C, S> {
 
     /// Handles one invocation payload: a request, or an SNS notification carrying requests.
     pub async fn handle(&self, payload: Value, invocation: Invocation) -> Result<Value, HandlerError> {
+        self.handle_payload(Payload::from_value(payload), invocation).await
+    }
+
+    /// Handles one invocation payload as the runtime received it, text that may be more than a JSON parser
+    /// accepts (docs/protocol.md §2).
+    pub async fn handle_text(&self, text: &str, invocation: Invocation) -> Result<Value, HandlerError> {
+        self.handle_payload(Payload::read(text), invocation).await
+    }
+
+    async fn handle_payload(&self, payload: Payload, invocation: Invocation) -> Result<Value, HandlerError> {
         let mut results = Vec::new();
         let mut tasks = Vec::new();
         for request in unwrap_sns(payload) {
             match request {
                 Ok(raw) => {
-                    let this = self.clone();
-                    tasks.push(tokio::spawn(async move { this.handle_request(raw, invocation).await }));
+                    let (this, invocation) = (self.clone(), invocation.clone());
+                    tasks.push(tokio::spawn(
+                        async move { this.handle_request(raw, invocation).await }.in_current_span(),
+                    ));
                 }
                 Err(e) => {
                     error!(error = %e, "an SNS record carries no request; it cannot be answered");
@@ -131,23 +154,26 @@ impl<C: Connect, S: ResponseSender> Handler<C, S> {
         }
     }
 
-    async fn handle_request(&self, raw: Value, invocation: Invocation) -> Result<Value, HandlerError> {
-        let envelope = Envelope::read(&raw);
+    async fn handle_request(&self, payload: Payload, invocation: Invocation) -> Result<Value, HandlerError> {
+        let envelope = Envelope::read(&payload.value);
         let span = info_span!(
             "request",
             RequestType = %envelope.request_type,
             StackId = %envelope.stack_id,
             LogicalResourceId = %envelope.logical_resource_id,
             RequestId = %envelope.request_id,
+            AwsRequestId = invocation.lambda_request_id.as_deref(),
+            XRayTraceId = invocation.xray_trace_id.as_deref(),
         );
         async move {
             let responder = self.responder(&envelope)?;
-            let request = Request::parse(&raw);
+            let request = Request::from_payload(&payload);
             let limits = deadlines(
                 invocation.started,
                 invocation.deadline,
                 request.as_ref().ok().and_then(|r| r.service_timeout),
                 responder.as_ref().and_then(|r| r.url.expires_at()),
+                responder.as_ref().and_then(|r| r.url.signed_at()),
             );
             let outcome = match request {
                 Err(e) => Outcome::Failed {

@@ -31,15 +31,21 @@ pub struct Deadlines {
 }
 
 /// Computes the deadlines of a request that started at `start`.
+///
+/// `ServiceTimeout` counts from `signed`, when CloudFormation signed the request (its clock started then,
+/// not when Lambda — perhaps after an SNS hop or on a retry — invoked the function); from `start` when the
+/// URL carries no signing time, or one later than `start` (a skewed clock must not extend the budget).
 pub fn deadlines(
     start: SystemTime,
     lambda: SystemTime,
     service_timeout: Option<Duration>,
     url_expiry: Option<SystemTime>,
+    signed: Option<SystemTime>,
 ) -> Deadlines {
+    let counted_from = signed.filter(|t| *t <= start).unwrap_or(start);
     let mut binding = (lambda, Limit::Lambda);
     for candidate in [
-        service_timeout.and_then(|t| start.checked_add(t)).map(|t| (t, Limit::ServiceTimeout)),
+        service_timeout.and_then(|t| counted_from.checked_add(t)).map(|t| (t, Limit::ServiceTimeout)),
         url_expiry.map(|t| (t, Limit::UrlExpiry)),
     ]
     .into_iter()
@@ -69,7 +75,7 @@ mod tests {
 
     #[test]
     fn lambda_deadline_alone() {
-        let d = deadlines(at(0), at(300), None, None);
+        let d = deadlines(at(0), at(300), None, None, None);
         assert_eq!(d.binding, Limit::Lambda);
         assert_eq!(d.send, at(300) - RETURN_MARGIN);
         assert_eq!(d.work, d.send - MAX_SEND_RESERVE);
@@ -78,23 +84,40 @@ mod tests {
     #[test]
     fn the_earliest_limit_binds() {
         assert_eq!(
-            deadlines(at(0), at(300), Some(Duration::from_secs(60)), Some(at(7200))).binding,
+            deadlines(at(0), at(300), Some(Duration::from_secs(60)), Some(at(7200)), None).binding,
             Limit::ServiceTimeout
         );
-        assert_eq!(deadlines(at(0), at(300), Some(Duration::from_secs(600)), Some(at(100))).binding, Limit::UrlExpiry);
-        assert_eq!(deadlines(at(0), at(300), Some(Duration::from_secs(600)), Some(at(900))).binding, Limit::Lambda);
+        assert_eq!(
+            deadlines(at(0), at(300), Some(Duration::from_secs(600)), Some(at(100)), None).binding,
+            Limit::UrlExpiry
+        );
+        assert_eq!(
+            deadlines(at(0), at(300), Some(Duration::from_secs(600)), Some(at(900)), None).binding,
+            Limit::Lambda
+        );
     }
 
     #[test]
     fn short_budgets_keep_most_time_for_the_work() {
-        let d = deadlines(at(0), at(2), None, None);
+        let d = deadlines(at(0), at(2), None, None, None);
         let budget = d.send.duration_since(at(0)).unwrap_or_default();
         assert_eq!(d.send.duration_since(d.work).unwrap_or_default(), budget / 4);
     }
 
     #[test]
     fn past_deadlines_never_go_before_the_start() {
-        let d = deadlines(at(10), at(5), None, Some(at(1)));
+        let d = deadlines(at(10), at(5), None, Some(at(1)), None);
         assert_eq!((d.work, d.send), (at(10), at(10)));
+    }
+
+    #[test]
+    fn service_timeout_counts_from_the_signing_time() {
+        let d = deadlines(at(100), at(1000), Some(Duration::from_secs(300)), Some(at(7200)), Some(at(40)));
+        assert_eq!(d.binding, Limit::ServiceTimeout);
+        assert_eq!(d.send, at(340) - RETURN_MARGIN, "300 s after signing, not after the start");
+        let skewed = deadlines(at(100), at(1000), Some(Duration::from_secs(300)), None, Some(at(160)));
+        assert_eq!(skewed.send, at(400) - RETURN_MARGIN, "a signing time after the start counts from the start");
+        let long_ago = deadlines(at(500), at(1000), Some(Duration::from_secs(300)), None, Some(at(100)));
+        assert_eq!(long_ago.work, at(500), "a budget already spent leaves no time for work");
     }
 }

@@ -1,15 +1,81 @@
 //! The invocation payload, read in the order that keeps a response possible:
-//! SNS records → raw request → envelope (ids and ResponseURL) → typed request.
+//! text → SNS records → raw request → envelope (ids and ResponseURL) → typed request.
 //!
 //! The runtime never deserializes a typed event: a payload that does not fit a struct must still be
-//! answered FAILED, so everything here works on `serde_json::Value` and tolerates unknown fields.
+//! answered FAILED, so everything here works on `serde_json::Value` and tolerates unknown fields. The text
+//! itself is read field by field when a whole-document parse fails (nesting beyond serde_json's 128 levels,
+//! a number out of range), so such a request still yields its envelope and is answered (docs/protocol.md §2).
 
+use std::collections::BTreeMap;
+use std::fmt;
 use std::time::Duration;
 
 use serde_json::Value;
+use serde_json::value::RawValue;
+
+/// A payload read from its text: every top-level field that could be read, and those that could not.
+#[derive(Clone, PartialEq, Default)]
+pub struct Payload {
+    /// The document, or, when it could not be read whole, an object of the top-level fields that could.
+    pub value: Value,
+    /// Top-level fields that could not be read, each with why (`ResourceProperties` nested too deeply).
+    pub unreadable: Vec<(String, String)>,
+}
+
+impl Payload {
+    /// A payload that is already a JSON value: nothing unreadable.
+    pub fn from_value(value: Value) -> Self {
+        Self { value, unreadable: Vec::new() }
+    }
+
+    /// Reads a payload's text. A document that does not parse whole is read field by field: skipping a value
+    /// (which is how each field is first taken) knows no depth limit and does not convert numbers, so only the
+    /// fields that really cannot be read are lost. Text that is not even a JSON object yields `Null`.
+    pub fn read(text: &str) -> Self {
+        let whole = match serde_json::from_str::<Value>(text) {
+            Ok(value) => return Self::from_value(value),
+            Err(e) => e,
+        };
+        let Ok(fields) = serde_json::from_str::<BTreeMap<String, Box<RawValue>>>(text) else {
+            return Self { value: Value::Null, unreadable: vec![("payload".to_owned(), unreadable_reason(&whole))] };
+        };
+        let mut object = serde_json::Map::new();
+        let mut unreadable = Vec::new();
+        for (key, raw) in fields {
+            match serde_json::from_str::<Value>(raw.get()) {
+                Ok(value) => {
+                    object.insert(key, value);
+                }
+                Err(e) => unreadable.push((key, unreadable_reason(&e))),
+            }
+        }
+        Self { value: Value::Object(object), unreadable }
+    }
+}
+
+/// Says why a value could not be read, in words for the stack events (never quoting the value).
+fn unreadable_reason(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    if text.contains("recursion limit") {
+        "nested too deeply (more than 128 levels)".to_owned()
+    } else if text.contains("number out of range") {
+        "holds a number out of range".to_owned()
+    } else {
+        format!("is not valid JSON ({})", text.split(" at line").next().unwrap_or(&text))
+    }
+}
+
+impl fmt::Debug for Payload {
+    // The payload holds the presigned URL and the password: only its shape is shown.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let fields: Vec<&str> =
+            self.value.as_object().map(|o| o.keys().map(String::as_str).collect()).unwrap_or_default();
+        f.debug_struct("Payload").field("fields", &fields).field("unreadable", &self.unreadable).finish()
+    }
+}
 
 /// What a response needs, pulled out before anything else is interpreted.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Clone, PartialEq, Eq, Default)]
 pub struct Envelope {
     /// As sent; checked by `ResponseUrl::parse` when a PUT is due.
     pub response_url: Option<String>,
@@ -52,7 +118,7 @@ pub enum RequestType {
 }
 
 /// A request whose envelope is known and whose shape is sound; properties are validated later.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Request {
     /// `RequestType`.
     pub kind: RequestType,
@@ -84,9 +150,31 @@ pub enum RequestError {
     /// `ServiceTimeout` is not a whole number of seconds; carries the value as JSON.
     #[error("ServiceTimeout must be a whole number of seconds, got {0}")]
     BadServiceTimeout(String),
+    /// A field of the payload could not be read at all (see [`Payload::read`]).
+    #[error("{field} could not be read: it {reason}")]
+    Unreadable {
+        /// The top-level field.
+        field: String,
+        /// Why, in words.
+        reason: String,
+    },
 }
 
 impl Request {
+    /// Types a payload read from text: as [`Request::parse`], and a field that could not be read fails the
+    /// request, except the properties of a Delete, which never reads them.
+    pub fn from_payload(payload: &Payload) -> Result<Self, RequestError> {
+        let request = Self::parse(&payload.value);
+        let is_delete = matches!(&request, Ok(r) if r.kind == RequestType::Delete);
+        let blocking = payload.unreadable.iter().find(|(field, _)| {
+            !(is_delete && matches!(field.as_str(), "ResourceProperties" | "OldResourceProperties"))
+        });
+        match blocking {
+            Some((field, reason)) => Err(RequestError::Unreadable { field: field.clone(), reason: reason.clone() }),
+            None => request,
+        }
+    }
+
     /// Checks the payload's shape and types it; the properties themselves are not validated here.
     pub fn parse(raw: &Value) -> Result<Self, RequestError> {
         let object = raw.as_object().ok_or(RequestError::NotAnObject)?;
@@ -141,10 +229,10 @@ fn seconds(value: &Value) -> Option<Duration> {
     Some(Duration::from_secs(n))
 }
 
-/// The requests inside a payload: the payload itself, or the message of every SNS record.
-/// A record whose message is not JSON is kept as the error text, so the caller can log it.
-pub fn unwrap_sns(payload: Value) -> Vec<Result<Value, String>> {
-    let Some(records) = payload.get("Records").and_then(Value::as_array) else {
+/// The requests inside a payload: the payload itself, or the message of every SNS record, each read from
+/// its text like the payload. A record without a message is kept as the error text, so the caller can log it.
+pub fn unwrap_sns(payload: Payload) -> Vec<Result<Payload, String>> {
+    let Some(records) = payload.value.get("Records").and_then(Value::as_array) else {
         return vec![Ok(payload)];
     };
     let is_sns = |r: &Value| r.get("Sns").is_some() || r.get("EventSource").and_then(Value::as_str) == Some("aws:sns");
@@ -155,9 +243,43 @@ pub fn unwrap_sns(payload: Value) -> Vec<Result<Value, String>> {
         .iter()
         .map(|record| {
             let message = record.pointer("/Sns/Message").and_then(Value::as_str).ok_or("SNS record without Message")?;
-            serde_json::from_str(message).map_err(|e| format!("SNS message is not JSON: {e}"))
+            let request = Payload::read(message);
+            if request.value.is_null() {
+                return Err("SNS message is not a JSON object".to_owned());
+            }
+            Ok(request)
         })
         .collect()
+}
+
+impl fmt::Debug for Envelope {
+    // The ResponseURL is a write credential: only its scheme and host are shown.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let url = self.response_url.as_deref().map(|u| u.split(['?', '#']).next().unwrap_or_default());
+        f.debug_struct("Envelope")
+            .field("response_url", &url.map(|u| format!("{u}?<redacted>")))
+            .field("stack_id", &self.stack_id)
+            .field("request_id", &self.request_id)
+            .field("logical_resource_id", &self.logical_resource_id)
+            .field("physical_resource_id", &self.physical_resource_id)
+            .field("request_type", &self.request_type)
+            .finish()
+    }
+}
+
+impl fmt::Debug for Request {
+    // The properties hold the password and personal data: only their names are shown.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names =
+            |v: &Value| -> Vec<String> { v.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default() };
+        f.debug_struct("Request")
+            .field("kind", &self.kind)
+            .field("properties", &names(&self.properties))
+            .field("old_properties", &names(&self.old_properties))
+            .field("physical_resource_id", &self.physical_resource_id)
+            .field("service_timeout", &self.service_timeout)
+            .finish()
+    }
 }
 
 #[cfg(test)]
@@ -231,10 +353,61 @@ mod tests {
             {"EventSource": "aws:sns", "Sns": {"Message": create().to_string()}},
             {"EventSource": "aws:sns", "Sns": {"Message": "{not json"}}
         ]});
-        let requests = unwrap_sns(payload);
+        let requests = unwrap_sns(Payload::from_value(payload));
         assert_eq!(requests.len(), 2);
-        assert_eq!(requests[0].as_ref().map(|r| r["RequestId"].clone()), Ok(json!("r-1")));
+        assert_eq!(requests[0].as_ref().map(|r| r.value["RequestId"].clone()), Ok(json!("r-1")));
         assert!(requests[1].is_err());
-        assert_eq!(unwrap_sns(create()), vec![Ok(create())]);
+        assert_eq!(unwrap_sns(Payload::from_value(create())), vec![Ok(Payload::from_value(create()))]);
+    }
+
+    fn nested(depth: usize) -> String {
+        format!("{}1{}", "[".repeat(depth), "]".repeat(depth))
+    }
+
+    #[test]
+    fn a_payload_nested_too_deeply_keeps_its_envelope() {
+        let text = create().to_string().replacen(r#""Username":"john.doe""#, &format!(r#""Deep":{}"#, nested(5000)), 1);
+        let payload = Payload::read(&text);
+        assert_eq!(Envelope::read(&payload.value).request_id, "r-1");
+        assert_eq!(payload.unreadable.len(), 1);
+        assert_eq!(payload.unreadable[0].0, "ResourceProperties");
+        let err = Request::from_payload(&payload).map(|r| r.kind);
+        assert_eq!(
+            err.map_err(|e| e.to_string()),
+            Err("ResourceProperties could not be read: it nested too deeply (more than 128 levels)".to_owned())
+        );
+    }
+
+    #[test]
+    fn a_delete_does_not_need_readable_properties() {
+        let mut delete = create();
+        delete["RequestType"] = json!("Delete");
+        delete["PhysicalResourceId"] = json!("arn");
+        let text = delete.to_string().replacen(r#""Username":"john.doe""#, r#""Level":1e400"#, 1);
+        let payload = Payload::read(&text);
+        assert_eq!(
+            payload.unreadable,
+            vec![("ResourceProperties".to_owned(), "holds a number out of range".to_owned())]
+        );
+        assert_eq!(Request::from_payload(&payload).map(|r| r.kind), Ok(RequestType::Delete));
+    }
+
+    #[test]
+    fn duplicate_keys_and_garbage_are_read_or_reported() {
+        let payload = Payload::read(r#"{"RequestId":"a","RequestId":"b","StackId":"s"}"#);
+        assert_eq!(payload.value["RequestId"], "b", "the last duplicate wins, as in serde_json");
+        assert!(payload.unreadable.is_empty());
+        let garbage = Payload::read("{not json");
+        assert_eq!(garbage.value, Value::Null);
+        assert_eq!(garbage.unreadable.len(), 1);
+        assert_eq!(Payload::read(&nested(100_000)).value, Value::Null, "deep text that is not an object");
+    }
+
+    #[test]
+    fn debug_never_shows_the_url_query_or_the_properties() {
+        let Ok(request) = Request::parse(&create()) else { panic!("parses") };
+        let shown = format!("{:?} {:?} {:?}", Envelope::read(&create()), request, Payload::from_value(create()));
+        assert!(!shown.contains("X-Amz-Signature") && !shown.contains("john.doe"), "{shown}");
+        assert!(shown.contains("Username") && shown.contains("https://h/p?<redacted>"), "{shown}");
     }
 }

@@ -106,7 +106,9 @@ impl VoiceEnhancementMode {
 }
 
 /// `IdentityInfo`. Every field optional; `UpdateUserIdentityInfo` replaces the whole object.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+///
+/// Personal data (docs/real-connect.md §7): `Debug` shows which fields are set, never their values.
+#[derive(Clone, PartialEq, Eq, Default)]
 pub struct IdentityInfo {
     /// `FirstName`.
     pub first_name: Option<String>,
@@ -118,6 +120,19 @@ pub struct IdentityInfo {
     pub secondary_email: Option<String>,
     /// `Mobile`, in E.164 form.
     pub mobile: Option<String>,
+}
+
+impl fmt::Debug for IdentityInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shown = |v: &Option<String>| v.as_ref().map(|_| "***");
+        f.debug_struct("IdentityInfo")
+            .field("first_name", &shown(&self.first_name))
+            .field("last_name", &shown(&self.last_name))
+            .field("email", &shown(&self.email))
+            .field("secondary_email", &shown(&self.secondary_email))
+            .field("mobile", &shown(&self.mobile))
+            .finish()
+    }
 }
 
 impl IdentityInfo {
@@ -303,4 +318,24 @@ pub struct LiveUser {
     pub proficiencies: Option<Proficiencies>,
     /// All tags, the owner tag included.
     pub tags: Tags,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_which_personal_fields_are_set_and_never_their_values() {
+        let info = IdentityInfo {
+            first_name: Some("Zoëlle".into()),
+            email: Some("zoelle@example.org".into()),
+            ..IdentityInfo::default()
+        };
+        let shown = format!("{info:?}");
+        assert!(!shown.contains("Zoëlle") && !shown.contains("example.org"), "{shown}");
+        assert_eq!(
+            shown,
+            r#"IdentityInfo { first_name: Some("***"), last_name: None, email: Some("***"), secondary_email: None, mobile: None }"#
+        );
+    }
 }

@@ -1,5 +1,8 @@
-//! The owner tag: which stack and logical resource created a user, so a repeated Create adopts
-//! its own user and never a stranger's. The key is [`super::model::OWNER_TAG_KEY`].
+//! The owner tag: which stack and logical resource owns a user, so a repeated Create adopts its own
+//! user and never a stranger's, and a user handed over to another resource is neither changed nor
+//! deleted by the one that held it before. The key is [`OWNER_TAG_KEY`].
+
+use super::model::{OWNER_TAG_KEY, Tags};
 
 /// Connect's limit on a tag value.
 const MAX_TAG_VALUE: usize = 256;
@@ -15,6 +18,18 @@ pub fn owner_tag_value(stack_id: &str, logical_resource_id: &str) -> String {
     }
     let guid: String = guid.chars().take(MAX_TAG_VALUE - 18).collect();
     format!("{guid}/{:016x}", fnv1a(format!("{stack_id}\n{logical_resource_id}").as_bytes()))
+}
+
+/// The owner tag's value when it names another stack or logical resource than `owner_tag_value`; `None` when
+/// `tags` hold this resource's value or no owner tag at all.
+pub fn foreign_owner<'a>(tags: &'a Tags, owner_tag_value: &str) -> Option<&'a str> {
+    tags.get(OWNER_TAG_KEY).map(String::as_str).filter(|held| *held != owner_tag_value)
+}
+
+/// The AWS CLI command that removes the owner tag from a user. That is how a user is handed over: with no owner
+/// tag, a resource with `AdoptExisting` may take it, and the resource that held it takes it back on its next Update.
+pub fn hand_over_command(user_arn: &str) -> String {
+    format!("aws connect untag-resource --resource-arn {user_arn} --tag-keys {OWNER_TAG_KEY}")
 }
 
 /// FNV-1a: a hash that is the same on every Rust version, so the tag stays stable across upgrades.
@@ -42,6 +57,23 @@ mod tests {
         assert_eq!(value, owner_tag_value(STACK, &long));
         assert_ne!(value, owner_tag_value(STACK, &"M".repeat(255)));
         assert!(value.starts_with("6e0a3f10-cd7a-11ef-8a4b-0e1b2c3d4e5f/"));
+    }
+
+    #[test]
+    fn only_another_resources_value_is_foreign() {
+        let tagged = |v: &str| Tags::from([(OWNER_TAG_KEY.to_owned(), v.to_owned()), ("team".into(), "a".into())]);
+        assert_eq!(foreign_owner(&tagged("guid/Other"), "guid/Mine"), Some("guid/Other"));
+        assert_eq!(foreign_owner(&tagged("guid/Mine"), "guid/Mine"), None);
+        assert_eq!(foreign_owner(&Tags::from([("team".into(), "a".into())]), "guid/Mine"), None);
+    }
+
+    #[test]
+    fn the_hand_over_command_removes_the_owner_tag() {
+        assert_eq!(
+            hand_over_command("arn:aws:connect:us-east-1:123456789012:instance/i-1/agent/u-1"),
+            "aws connect untag-resource --resource-arn arn:aws:connect:us-east-1:123456789012:instance/i-1/agent/u-1 \
+             --tag-keys connect-user-resource:owner"
+        );
     }
 
     #[test]

@@ -81,7 +81,7 @@ async fn run() -> Result<(), String> {
         emulator.clear_calls();
         let delivered_before = receiver.delivered_now().len();
         let started = SystemTime::now();
-        let result = handler.handle(event, Invocation { started, deadline: started + LAMBDA_TIMEOUT }).await;
+        let result = handler.handle(event, Invocation::new(started, started + LAMBDA_TIMEOUT)).await;
         let elapsed = started.elapsed().unwrap_or_default();
 
         let delivered = receiver.delivered_now();

@@ -4,7 +4,7 @@ use aws_sdk_connect::types as sdk;
 
 use super::SdkConnect;
 use super::convert::*;
-use super::errors::{build_error, scrub_secret, sdk_error, unexpected};
+use super::errors::{PASSWORD_PLACEHOLDER, build_error, personal_values, scrub, sdk_error, unexpected};
 use crate::app::ports::{Connect, ConnectError};
 use crate::core::arn::{InstanceArn, UserArn};
 use crate::core::model::{LiveUser, Proficiencies};
@@ -14,12 +14,12 @@ impl Connect for SdkConnect {
     async fn create_user(&self, user: &NewUser) -> Result<UserArn, ConnectError> {
         const OP: &str = "CreateUser";
         let result = self.send_create_user(user).await;
-        // Connect may echo input in its messages; the password must never leave this function.
-        let scrub = |e: ConnectError| match &user.password {
-            Some(p) => scrub_secret(e, p.expose()),
-            None => e,
-        };
-        let out = result.map_err(scrub)?;
+        // Connect may echo input in its messages; the password and personal data must never leave this function.
+        let mut hidden = user.identity_info.as_ref().map(personal_values).unwrap_or_default();
+        if let Some(password) = &user.password {
+            hidden.push((password.expose(), PASSWORD_PLACEHOLDER));
+        }
+        let out = result.map_err(|e| scrub(e, &hidden))?;
         if let Some(arn) = out.user_arn().and_then(|a| UserArn::parse(a).ok()) {
             return Ok(arn);
         }
@@ -118,13 +118,14 @@ impl Connect for SdkConnect {
         let c = &self.client;
         match call {
             Call::UpdateIdentityInfo(info) => {
+                // The whole object is sent, fields set outside the stack included: none may be echoed back out.
                 c.update_user_identity_info()
                     .instance_id(instance)
                     .user_id(id)
                     .identity_info(identity_info_to_sdk(info))
                     .send()
                     .await
-                    .map_err(sdk_error(op))?;
+                    .map_err(|e| scrub(sdk_error(op)(e), &personal_values(info)))?;
             }
             Call::UpdatePhoneConfig(pc) => {
                 c.update_user_phone_config()

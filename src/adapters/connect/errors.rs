@@ -1,5 +1,5 @@
 //! SDK errors → [`ConnectError`]: the class of each Connect error code and HTTP status, cause chains
-//! with URL query strings cut, and the scrubbing of secrets that Connect may echo.
+//! with URL query strings cut, and the scrubbing of the password and personal data that Connect may echo.
 
 use std::error::Error as StdError;
 
@@ -7,6 +7,10 @@ use aws_sdk_connect::error::{BuildError, ProvideErrorMetadata, SdkError};
 
 use super::{ATTEMPT_TIMEOUT, CONNECT_TIMEOUT};
 use crate::app::ports::{ConnectError, ErrorKind};
+use crate::core::model::IdentityInfo;
+
+/// What stands in for the password in an error, as in every log line.
+pub(super) const PASSWORD_PLACEHOLDER: &str = "***";
 
 /// The error of a response that does not carry what the operation promises.
 pub(super) fn unexpected(operation: &'static str, what: &str) -> ConnectError {
@@ -23,7 +27,10 @@ pub(super) fn kind_of(code: &str, status: u16) -> ErrorKind {
     match code {
         "ResourceNotFoundException" => ErrorKind::NotFound,
         "DuplicateResourceException" => ErrorKind::Duplicate,
-        "ThrottlingException" | "TooManyRequestsException" | "LimitExceededException" => ErrorKind::Throttled,
+        "ThrottlingException" | "TooManyRequestsException" => ErrorKind::Throttled,
+        // Also HTTP 429, but a quota: retrying until the deadline would turn "your instance is full" into a timeout.
+        "LimitExceededException" | "ServiceQuotaExceededException" => ErrorKind::Quota,
+        "AccessDeniedException" => ErrorKind::AccessDenied,
         "InternalServiceException" => ErrorKind::Server,
         "InvalidParameterException" | "InvalidRequestException" => ErrorKind::Invalid,
         _ if status == 429 => ErrorKind::Throttled,
@@ -119,13 +126,56 @@ pub(super) fn strip_query_strings(text: &str) -> String {
     out
 }
 
-/// `error` with every occurrence of `secret` replaced.
-pub(super) fn scrub_secret(mut error: ConnectError, secret: &str) -> ConnectError {
-    if !secret.is_empty() {
-        error.message = error.message.replace(secret, "***");
-        error.code = error.code.replace(secret, "***");
+/// The personal values of `info`, each with the placeholder that names its property path: those the Connect model
+/// marks sensitive (docs/real-connect.md §7), and `Mobile` too, since a reason is also logged and no log line
+/// holds a phone number.
+pub(super) fn personal_values(info: &IdentityInfo) -> Vec<(&str, &'static str)> {
+    [
+        (&info.first_name, "<IdentityInfo.FirstName>"),
+        (&info.last_name, "<IdentityInfo.LastName>"),
+        (&info.email, "<IdentityInfo.Email>"),
+        (&info.secondary_email, "<IdentityInfo.SecondaryEmail>"),
+        (&info.mobile, "<IdentityInfo.Mobile>"),
+    ]
+    .into_iter()
+    .filter_map(|(value, placeholder)| value.as_deref().map(|v| (v, placeholder)))
+    .collect()
+}
+
+/// `error` with every occurrence of each `(value, placeholder)`'s value replaced by its placeholder, in the message
+/// and the code. Empty values are ignored.
+///
+/// One pass over the text, trying the longest value first at each position: an e-mail address that contains the
+/// last name is replaced whole, and a placeholder already written is never searched again. Matching is exact, so a
+/// very short value (a one-letter name) also blanks that letter elsewhere: a less readable message is the price
+/// of never quoting the value.
+pub(super) fn scrub(mut error: ConnectError, values: &[(&str, &str)]) -> ConnectError {
+    let mut values: Vec<(&str, &str)> = values.iter().copied().filter(|(v, _)| !v.is_empty()).collect();
+    if values.is_empty() {
+        return error;
     }
+    values.sort_by_key(|(v, _)| std::cmp::Reverse(v.len()));
+    error.message = scrub_text(&error.message, &values);
+    error.code = scrub_text(&error.code, &values);
     error
+}
+
+fn scrub_text(text: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        match values.iter().find(|(v, _)| rest.starts_with(v)) {
+            Some((value, placeholder)) => {
+                out.push_str(placeholder);
+                rest = &rest[value.len()..];
+            }
+            None => {
+                out.push(c);
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -136,14 +186,17 @@ mod tests {
     fn kinds_follow_codes_then_status() {
         assert_eq!(kind_of("ResourceNotFoundException", 404), ErrorKind::NotFound);
         assert_eq!(kind_of("DuplicateResourceException", 409), ErrorKind::Duplicate);
-        for throttle in ["ThrottlingException", "TooManyRequestsException", "LimitExceededException"] {
+        for throttle in ["ThrottlingException", "TooManyRequestsException"] {
             assert_eq!(kind_of(throttle, 400), ErrorKind::Throttled, "{throttle}");
+        }
+        for quota in ["LimitExceededException", "ServiceQuotaExceededException"] {
+            assert_eq!(kind_of(quota, 429), ErrorKind::Quota, "{quota}");
         }
         assert_eq!(kind_of("InternalServiceException", 500), ErrorKind::Server);
         assert_eq!(kind_of("SomethingNew", 503), ErrorKind::Server);
         assert_eq!(kind_of("InvalidParameterException", 400), ErrorKind::Invalid);
         assert_eq!(kind_of("InvalidRequestException", 400), ErrorKind::Invalid);
-        assert_eq!(kind_of("AccessDeniedException", 403), ErrorKind::Other);
+        assert_eq!(kind_of("AccessDeniedException", 403), ErrorKind::AccessDenied);
     }
 
     #[test]
@@ -158,6 +211,41 @@ mod tests {
     #[test]
     fn the_secret_is_scrubbed() {
         let e = ConnectError::new("CreateUser", ErrorKind::Invalid, "InvalidParameterException", "bad Pa55word!x");
-        assert_eq!(scrub_secret(e, "Pa55word!x").to_string(), "CreateUser: InvalidParameterException: bad ***");
+        let scrubbed = scrub(e, &[("Pa55word!x", PASSWORD_PLACEHOLDER)]);
+        assert_eq!(scrubbed.to_string(), "CreateUser: InvalidParameterException: bad ***");
+    }
+
+    #[test]
+    fn personal_values_are_replaced_by_their_property_paths() {
+        let info = IdentityInfo {
+            first_name: Some("Zoë".into()),
+            last_name: Some("Doe".into()),
+            email: Some("zoe.Doe@example.com".into()),
+            secondary_email: Some(String::new()),
+            mobile: Some("+14155550123".into()),
+        };
+        let e = ConnectError::new(
+            "UpdateUserIdentityInfo",
+            ErrorKind::Invalid,
+            "InvalidParameterException",
+            "Email zoe.Doe@example.com is taken by Zoë Doe (Zoë); mobile +14155550123",
+        );
+        assert_eq!(
+            scrub(e, &personal_values(&info)).to_string(),
+            "UpdateUserIdentityInfo: InvalidParameterException: Email <IdentityInfo.Email> is taken by \
+             <IdentityInfo.FirstName> <IdentityInfo.LastName> (<IdentityInfo.FirstName>); mobile <IdentityInfo.Mobile>"
+        );
+    }
+
+    #[test]
+    fn placeholders_are_not_scrubbed_again_and_codes_are_scrubbed_too() {
+        // A first name that is part of a placeholder must not rewrite the placeholder.
+        let values = [("jo@example.com", "<IdentityInfo.Email>"), ("Info", "<IdentityInfo.FirstName>")];
+        let e = ConnectError::new("CreateUser", ErrorKind::Other, "Bad-jo@example.com", "jo@example.com, Info");
+        let scrubbed = scrub(e, &values);
+        assert_eq!(scrubbed.code, "Bad-<IdentityInfo.Email>");
+        assert_eq!(scrubbed.message, "<IdentityInfo.Email>, <IdentityInfo.FirstName>");
+        let untouched = ConnectError::new("CreateUser", ErrorKind::Other, "X", "nothing personal");
+        assert_eq!(scrub(untouched.clone(), &[("", "<IdentityInfo.LastName>")]), untouched);
     }
 }

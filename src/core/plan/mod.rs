@@ -10,6 +10,7 @@ use super::model::{
     LiveUser, OWNER_TAG_KEY, OldTemplate, PhoneConfig, PhoneNumberConfig, Proficiencies, ProficiencyKey, Tags,
     UserSpec,
 };
+use super::owner::{foreign_owner, hand_over_command};
 use super::secret::Secret;
 
 /// Everything `CreateUser` is sent, already shaped so Connect accepts it
@@ -165,11 +166,23 @@ pub fn after_create(spec: &UserSpec) -> Vec<Call> {
 
 /// Compares the template with the live user (docs/connect-user.md §4).
 ///
+/// A user whose owner tag names another stack or logical resource → `Refuse`, before anything else: it was handed
+/// over, and no write (a replacement's `CreateUser` included) may follow from a resource that no longer owns it.
 /// Another instance or username → `Replace`; a `DirectoryUserId` the template sets and Connect holds otherwise →
 /// `Refuse`; else the calls that bring the user to the template, in the spec's order, only for what differs.
 /// `old` says what the previous template set, so that dropped tags, proficiencies and hierarchy group are removed
-/// while what was added outside the stack survives. `owner_tag_value` is ensured on the user (adoption adds it).
+/// while what was added outside the stack survives. `owner_tag_value` is ensured on a user that has no owner tag
+/// (adoption adds it).
 pub fn plan(desired: &UserSpec, old: &OldTemplate, live: &LiveUser, owner_tag_value: &str) -> Decision {
+    if let Some(held) = foreign_owner(&live.tags, owner_tag_value) {
+        return Decision::Refuse(format!(
+            "the user {} was handed over to another stack or logical resource (its {OWNER_TAG_KEY} tag is {held:?}, \
+             this resource's is {owner_tag_value:?}), so this resource no longer changes it; remove the resource from \
+             the template (its Delete leaves the user in place), or take the user back by removing that tag: {}",
+            live.arn,
+            hand_over_command(live.arn.as_str())
+        ));
+    }
     if live.arn.instance().id() != desired.instance.id() || live.username != desired.username {
         return Decision::Replace;
     }
@@ -374,6 +387,7 @@ fn tag_calls(desired: &UserSpec, old: &OldTemplate, live: &LiveUser, owner_tag_v
         .filter(|(k, v)| *k != OWNER_TAG_KEY && live.tags.get(*k) != Some(*v))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
+    // `plan` has refused a user another resource owns, so this only adds the tag to a user that has none.
     if live.tags.get(OWNER_TAG_KEY).map(String::as_str) != Some(owner_tag_value) {
         set.insert(OWNER_TAG_KEY.to_owned(), owner_tag_value.to_owned());
     }

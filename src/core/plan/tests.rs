@@ -488,14 +488,32 @@ fn tags_drop_the_old_templates_keys_set_changes_and_ensure_the_owner_tag() {
         vec![Call::Untag(vec!["dropped".to_owned()]), Call::Tag(tags(&[("changed", "30"), ("new", "5")]))]
     );
 
-    // Adoption: another owner value, or none, is replaced by ours through TagResource; never untagged.
-    live.tags = tags(&[("outside", "4"), (OWNER_TAG_KEY, "other-stack/Other")]);
-    assert_eq!(calls(&spec(), &old, &live), vec![Call::Tag(tags(&[(OWNER_TAG_KEY, OWNER)]))]);
+    // Adoption: a user with no owner tag gets ours through TagResource.
     live.tags = tags(&[("kept", "2")]);
     assert_eq!(
         calls(&UserSpec { tags: Some(tags(&[("kept", "2")])), ..spec() }, &OldTemplate::default(), &live),
         vec![Call::Tag(tags(&[(OWNER_TAG_KEY, OWNER)]))]
     );
+}
+
+#[test]
+fn a_user_another_resource_owns_is_refused_before_any_call_or_replacement() {
+    let mut live = created(&spec());
+    live.tags = tags(&[("team", "a"), (OWNER_TAG_KEY, "other-guid/OtherUser")]);
+    let Decision::Refuse(reason) = plan(&spec(), &OldTemplate::default(), &live, OWNER) else { panic!("not refused") };
+    assert_eq!(
+        reason,
+        format!(
+            "the user {arn} was handed over to another stack or logical resource (its {OWNER_TAG_KEY} tag is \
+             \"other-guid/OtherUser\", this resource's is \"{OWNER}\"), so this resource no longer changes it; \
+             remove the resource from the template (its Delete leaves the user in place), or take the user back by \
+             removing that tag: aws connect untag-resource --resource-arn {arn} --tag-keys {OWNER_TAG_KEY}",
+            arn = live.arn
+        )
+    );
+    // Whatever else the template changes: no write, not even a replacement's CreateUser.
+    let renamed = UserSpec { username: "jane.doe".to_owned(), tags: Some(tags(&[("team", "b")])), ..spec() };
+    assert!(matches!(plan(&renamed, &OldTemplate::default(), &live, OWNER), Decision::Refuse(_)));
 }
 
 #[test]

@@ -86,6 +86,7 @@ pub const PROPERTIES: &[&str] = &[
     "UserProficiencies",
     "Tags",
     "AdoptExisting",
+    "ReconcileToken",
 ];
 /// Added by CloudFormation to `ResourceProperties`; not properties of the user.
 const CLOUDFORMATION_KEYS: &[&str] = &["ServiceToken", "ServiceTimeout"];
@@ -172,6 +173,8 @@ pub fn parse(properties: &Value) -> Result<UserSpec, Invalid> {
     let proficiencies = top.opt("UserProficiencies").and_then(|f| proficiencies(e, &f));
     let tags = top.opt("Tags").and_then(|f| tags(e, &f));
     let adopt_existing = top.opt("AdoptExisting").and_then(|f| f.boolean(e)).unwrap_or(false);
+    // Never sent to Connect: changing it is how a template asks CloudFormation for an Update, which reconciles.
+    top.opt("ReconcileToken").and_then(|f| f.string_len(e, 0, 1024));
 
     let (Some(instance), Some(username), Some(routing_profile), Some(security_profiles), true) =
         (instance, username, routing_profile, security_profiles, e.0.is_empty())

@@ -89,16 +89,23 @@ pub(super) fn security_profiles(e: &mut Errors, f: &Field, instance: Option<&Ins
     Some(arns)
 }
 
+/// A personal string (docs/real-connect.md §7): its messages name the path and never quote the value.
+fn personal(e: &mut Errors, f: &Field, max: usize) -> Option<String> {
+    let Some(s) = f.value.as_str() else {
+        e.add(&f.path, format!("expected a string, got {}", scalar::kind(f.value)));
+        return None;
+    };
+    check_len(e, &f.path, s, 0, max).then(|| s.to_owned())
+}
+
+/// An e-mail address; personal, so never quoted.
 pub(super) fn email(e: &mut Errors, f: &Field) -> Option<String> {
-    let s = f.string(e)?;
-    if !check_len(e, &f.path, s, 0, 265) {
+    let s = personal(e, f, 265)?;
+    if !shape::is_email(&s) {
+        e.add(&f.path, "expected an e-mail address like name@example.com");
         return None;
     }
-    if !shape::is_email(s) {
-        e.add(&f.path, format!("expected an e-mail address like name@example.com, got {}", quote(s, ECHO_CHARS)));
-        return None;
-    }
-    Some(s.to_owned())
+    Some(s)
 }
 
 pub(super) fn e164(e: &mut Errors, f: &Field) -> Option<String> {
@@ -113,14 +120,25 @@ pub(super) fn e164(e: &mut Errors, f: &Field) -> Option<String> {
     Some(s.to_owned())
 }
 
+/// Every field is personal data: no message quotes one (docs/real-connect.md §7).
 pub(super) fn identity_info(e: &mut Errors, f: &Field) -> Option<IdentityInfo> {
+    if !f.value.is_object() {
+        e.add(&f.path, format!("expected an object, got {}", scalar::kind(f.value)));
+        return None;
+    }
     let o = f.object(e, IDENTITY_INFO)?;
     Some(IdentityInfo {
-        first_name: o.opt("FirstName").and_then(|f| f.string_len(e, 0, 255)),
-        last_name: o.opt("LastName").and_then(|f| f.string_len(e, 0, 300)),
+        first_name: o.opt("FirstName").and_then(|f| personal(e, &f, 255)),
+        last_name: o.opt("LastName").and_then(|f| personal(e, &f, 300)),
         email: o.opt("Email").and_then(|f| email(e, &f)),
         secondary_email: o.opt("SecondaryEmail").and_then(|f| email(e, &f)),
-        mobile: o.opt("Mobile").and_then(|f| e164(e, &f)),
+        mobile: o.opt("Mobile").and_then(|f| personal(e, &f, 16)).and_then(|m| {
+            let valid = shape::is_e164(&m);
+            if !valid {
+                e.add(&o.path_of("Mobile"), "expected an E.164 number (+ then 2 to 15 digits, the first not 0)");
+            }
+            valid.then_some(m)
+        }),
     })
 }
 

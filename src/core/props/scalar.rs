@@ -24,6 +24,18 @@ pub(super) fn describe(value: &Value) -> String {
     }
 }
 
+/// What kind of JSON value `value` is, without its content: for personal data, which no message may quote.
+pub(super) fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
 /// `s` in `{:?}` quotes, cut after `max` characters (the cut marked with `…`).
 pub(super) fn quote(s: &str, max: usize) -> String {
     match s.char_indices().nth(max) {

@@ -500,13 +500,27 @@ fn email_shape() {
     fails_once(
         &seed_with(|p| p["IdentityInfo"]["Email"] = json!("john.doe")),
         "IdentityInfo.Email",
-        r#"expected an e-mail address like name@example.com, got "john.doe""#,
+        "expected an e-mail address like name@example.com",
     );
     fails_once(
         &seed_with(|p| p["IdentityInfo"]["SecondaryEmail"] = json!("a@b")),
         "IdentityInfo.SecondaryEmail",
         "e-mail address",
     );
+}
+
+#[test]
+fn no_message_quotes_personal_data() {
+    let props = seed_with(|p| {
+        p["IdentityInfo"] = json!({"FirstName": "Zoë-Personal".repeat(30), "LastName": 7, "Email": "zoe.personal",
+            "SecondaryEmail": "zoe@personal", "Mobile": "0415-personal"});
+    });
+    let errors = errors(&props);
+    assert_eq!(errors.len(), 5, "{errors:#?}");
+    for error in &errors {
+        assert!(!error.message.contains("ersonal") && !error.message.contains('7'), "{error}");
+        assert!(error.path.starts_with("IdentityInfo."), "{error}");
+    }
 }
 
 #[test]
@@ -530,7 +544,7 @@ fn mobile_is_e164() {
 
 #[test]
 fn identity_info_must_be_an_object() {
-    fails_once(&seed_with(|p| p["IdentityInfo"] = json!("John")), "IdentityInfo", "expected an object, got \"John\"");
+    fails_once(&seed_with(|p| p["IdentityInfo"] = json!("John")), "IdentityInfo", "expected an object, got a string");
 }
 
 #[test]
@@ -845,6 +859,18 @@ fn tags_must_be_a_list() {
 }
 
 #[test]
+fn reconcile_token_is_a_string_and_changes_nothing_in_the_spec() {
+    let with = |token: Value| seed_with(|p| _ = p.insert("ReconcileToken".into(), token));
+    let (Ok(a), Ok(b)) = (parse(&with(json!("2026-12-02"))), parse(&with(json!("run-1842")))) else {
+        panic!("a string token is valid")
+    };
+    assert_eq!(a, b, "the token is not part of what Connect holds");
+    assert_eq!(Ok(a), parse(&seed()));
+    fails_once(&with(json!(["x"])), "ReconcileToken", "expected a string, got a list");
+    fails_once(&with(json!("x".repeat(1025))), "ReconcileToken", "at most 1024 characters");
+}
+
+#[test]
 fn adopt_existing_is_boolean() {
     let props = seed_with(|p| _ = p.insert("AdoptExisting".into(), json!("maybe")));
     fails_once(&props, "AdoptExisting", r#"expected true or false, got "maybe""#);
@@ -858,7 +884,8 @@ fn directory_user_id_is_a_string() {
 
 #[test]
 fn long_values_are_echoed_clipped() {
-    let errors = errors(&seed_with(|p| p["IdentityInfo"]["Email"] = json!("a".repeat(200))));
+    // Personal fields are never echoed (no_message_quotes_personal_data); an enumerated value is.
+    let errors = errors(&seed_with(|p| p["PhoneConfig"]["PhoneType"] = json!("a".repeat(200))));
     assert!(errors[0].message.ends_with('…'), "{errors:?}");
     assert!(errors[0].message.len() < 160, "{errors:?}");
 }

@@ -41,7 +41,7 @@ use checks::{check_document, check_headers, check_url};
 use http::Conn;
 pub use s3::amz_date;
 pub(crate) use s3::random_hex;
-use s3::{epoch_secs, response_path, s3_response, sigv2_query, sigv4_query};
+use s3::{epoch_secs, response_path, s3_redirect, s3_request_timeout, s3_response, sigv2_query, sigv4_query};
 
 /// CloudFormation rejects response bodies larger than this.
 pub const MAX_BODY_BYTES: usize = 4096;
@@ -59,6 +59,18 @@ pub enum Reply {
     Hang,
     /// Drop the connection without answering.
     Close,
+    /// S3's `400 Bad Request` with the XML error code `RequestTimeout`: the upload stalled on S3's side.
+    /// Unlike other 400s, a new attempt may succeed.
+    RequestTimeout,
+    /// A redirect with this status (301, 302, 307, 308…) whose `Location` is the same path and query on
+    /// `to` — the shape of S3's redirects to a regional endpoint. Point `to` at a second receiver to see
+    /// whether a client follows it.
+    Redirect {
+        /// The 3xx status.
+        status: u16,
+        /// Where `Location` points.
+        to: SocketAddr,
+    },
 }
 
 /// One request as the receiver saw it, with the checks it failed.
@@ -69,7 +81,8 @@ pub struct Recorded {
     /// Header names as sent (look up with [`Recorded::header`], case-insensitive).
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
-    /// The status code sent back; `0` when none was (a [`Reply::Hang`] or [`Reply::Close`]).
+    /// The status code sent back (`400` for [`Reply::RequestTimeout`]); `0` when none was (a [`Reply::Hang`]
+    /// or [`Reply::Close`]).
     pub status_answered: u16,
     /// Every rule of CloudFormation or S3 the request broke; empty for a valid response.
     pub problems: Vec<String>,
@@ -381,7 +394,7 @@ async fn handle_connection(stream: TcpStream, shared: Arc<Shared>) {
     let received_at = SystemTime::now();
     let s3_request_id = random_hex(16).to_uppercase();
 
-    let (reply, detail) = {
+    let (reply, detail, location) = {
         let mut state = shared.lock();
         let mut problems = request.problems;
         let url_problems = check_url(&state.issued, &request.target, received_at);
@@ -400,10 +413,15 @@ async fn handle_connection(stream: TcpStream, shared: Arc<Shared>) {
             Reply::Status(400)
         });
         let status_answered = match reply {
-            Reply::Status(code) => code,
+            Reply::Status(code) | Reply::Redirect { status: code, .. } => code,
+            Reply::RequestTimeout => 400,
             Reply::Hang | Reply::Close => 0,
         };
         let detail = problems.join("; ");
+        let location = match reply {
+            Reply::Redirect { to, .. } => format!("http://{to}{}", request.target),
+            _ => String::new(),
+        };
         state.recorded.push(Recorded {
             method: request.method,
             path_and_query: request.target,
@@ -415,14 +433,20 @@ async fn handle_connection(stream: TcpStream, shared: Arc<Shared>) {
             received_at,
             document,
         });
-        (reply, detail)
+        (reply, detail, location)
     };
     shared.changed.send_modify(|n| *n += 1);
 
+    // The client may already have given up; nothing to do about a failed write.
     match reply {
         Reply::Status(code) => {
-            // The client may already have given up; nothing to do about a failed write.
             let _ = conn.write_all(s3_response(code, &s3_request_id, &detail).as_bytes()).await;
+        }
+        Reply::RequestTimeout => {
+            let _ = conn.write_all(s3_request_timeout(&s3_request_id).as_bytes()).await;
+        }
+        Reply::Redirect { status, .. } => {
+            let _ = conn.write_all(s3_redirect(status, &s3_request_id, &location).as_bytes()).await;
         }
         Reply::Hang => std::future::pending::<()>().await,
         Reply::Close => {}

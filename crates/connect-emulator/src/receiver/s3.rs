@@ -9,13 +9,14 @@ const ACCESS_KEY_ID: &str = "AKIAIOSFODNN7EXAMPLE";
 const REGION: &str = "us-east-1";
 
 pub(super) fn s3_response(code: u16, request_id: &str, detail: &str) -> String {
-    let host_id = random_hex(32);
     let (reason, error) = match code {
         200 => ("OK", None),
         400 => ("Bad Request", Some(("InvalidRequest", detail))),
         403 if !detail.is_empty() => ("Forbidden", Some(("AccessDenied", detail))),
         403 => ("Forbidden", Some(("AccessDenied", "Access Denied"))),
         404 => ("Not Found", Some(("NoSuchKey", "The specified key does not exist."))),
+        408 => ("Request Timeout", Some(("RequestTimeout", "The request timed out."))),
+        429 => ("Too Many Requests", Some(("SlowDown", "Please reduce your request rate."))),
         500 => {
             ("Internal Server Error", Some(("InternalError", "We encountered an internal error. Please try again.")))
         }
@@ -23,6 +24,38 @@ pub(super) fn s3_response(code: u16, request_id: &str, detail: &str) -> String {
         c if (200..300).contains(&c) => ("OK", None),
         _ => ("Error", Some(("Error", "Scripted error."))),
     };
+    render(code, reason, error, "", request_id)
+}
+
+/// S3's answer to an upload that stalled on its side: a `400` that, unlike the others, is worth retrying.
+pub(super) fn s3_request_timeout(request_id: &str) -> String {
+    let message = "Your socket connection to the server was not read from or written to within the timeout \
+                   period. Idle connections will be closed.";
+    render(400, "Bad Request", Some(("RequestTimeout", message)), "", request_id)
+}
+
+/// A redirect to `location`, with the XML body S3 sends along with its redirects.
+pub(super) fn s3_redirect(code: u16, request_id: &str, location: &str) -> String {
+    let (reason, error) = match code {
+        301 => (
+            "Moved Permanently",
+            (
+                "PermanentRedirect",
+                "The bucket you are attempting to access must be addressed using the specified endpoint.",
+            ),
+        ),
+        307 => (
+            "Temporary Redirect",
+            ("TemporaryRedirect", "Please re-send this request to the specified temporary endpoint."),
+        ),
+        _ => ("Redirect", ("Redirect", "Scripted redirect.")),
+    };
+    render(code, reason, Some(error), &format!("Location: {location}\r\n"), request_id)
+}
+
+/// One HTTP answer in S3's shape: its headers, and an XML error body for `error` (code, message).
+fn render(code: u16, reason: &str, error: Option<(&str, &str)>, headers: &str, request_id: &str) -> String {
+    let host_id = random_hex(32);
     let (extra_headers, body) = match error {
         None => (format!("ETag: \"{}\"\r\n", random_hex(32)), String::new()),
         Some((error_code, message)) => (
@@ -36,7 +69,7 @@ pub(super) fn s3_response(code: u16, request_id: &str, detail: &str) -> String {
     };
     format!(
         "HTTP/1.1 {code} {reason}\r\nx-amz-request-id: {request_id}\r\nx-amz-id-2: {host_id}\r\nServer: AmazonS3\r\n\
-         {extra_headers}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+         {headers}{extra_headers}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     )
 }
