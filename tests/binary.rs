@@ -474,3 +474,49 @@ async fn payloads_a_json_parser_refuses_are_still_answered() {
     assert_eq!(world.receiver.next().await.status(), "SUCCESS");
     assert!(lambda.runtime.problems().is_empty(), "{:?}", lambda.runtime.problems());
 }
+
+#[tokio::test]
+async fn a_password_from_secrets_manager_reaches_connect_and_no_log_line() {
+    use connect_emulator::secrets::SecretsManager as Sm;
+
+    // The deployed wiring: the client from the standard chain, pointed at the stand-in by the environment alone.
+    let world = World::start().await;
+    let secrets = Sm::start().await.unwrap();
+    let endpoint = secrets.endpoint_url();
+    let env = [
+        ("AWS_ENDPOINT_URL_SECRETS_MANAGER", endpoint.as_str()),
+        ("AWS_LAMBDA_LOG_FORMAT", "JSON"),
+        ("AWS_LAMBDA_LOG_LEVEL", "TRACE"),
+        ("RUST_LOG", "trace"),
+    ];
+    let lambda = Lambda::start(&world, &env).await;
+    let from_secret = |name: &str, key: Option<&str>| {
+        let mut props = world.john();
+        props.as_object_mut().unwrap().remove("Password");
+        props["PasswordSecretArn"] = json!(Sm::arn(name));
+        if let Some(key) = key {
+            props["PasswordSecretJsonKey"] = json!(key);
+        }
+        props
+    };
+
+    let create = world.create_event(from_secret(Sm::JSON, Some(Sm::JSON_KEY)));
+    answered(&lambda.invoke(create.clone(), MINUTE).await);
+    let response = world.receiver.next().await;
+    assert_answers(&response, &create, "SUCCESS");
+    assert_eq!(world.emulator.password_of(response.physical_id().unwrap()).as_deref(), Some(Sm::JSON_PASSWORD));
+
+    let mut failing = from_secret(Sm::PLAIN, Some("password"));
+    failing["Username"] = json!("jane.doe");
+    let create = world.create_event(failing);
+    answered(&lambda.invoke(create.clone(), MINUTE).await);
+    let response = world.receiver.next().await;
+    assert_answers(&response, &create, "FAILED");
+    assert!(response.reason().unwrap_or_default().contains(&Sm::arn(Sm::PLAIN)), "{:?}", response.reason());
+
+    let logs = lambda.logs().await;
+    for value in [Sm::JSON_PASSWORD, Sm::PLAIN_PASSWORD] {
+        assert!(!logs.contains(value), "a password from Secrets Manager was logged:\n{logs}");
+    }
+    assert_eq!(secrets.calls().len(), 2, "each Create read its secret once");
+}

@@ -1,5 +1,6 @@
-//! API economy: the Connect calls each scenario makes. The floor is one read plus only the needed writes;
-//! the README's table is this one.
+//! API economy: the Connect calls each scenario makes. The floor is one read plus only the needed writes, and
+//! one `DescribeInstance` per instance per execution environment (the identity-management type, kept); the
+//! README's table is this one.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -16,11 +17,13 @@ fn full(world: &World) -> Value {
     props
 }
 
+/// The least a Connect-managed instance takes: the required properties, a password and the names.
 fn minimal(world: &World) -> Value {
     let props = world.john();
     json!({
-        "InstanceArn": props["InstanceArn"], "Username": "min.user",
-        "RoutingProfileArn": props["RoutingProfileArn"], "SecurityProfileArns": props["SecurityProfileArns"]
+        "InstanceArn": props["InstanceArn"], "Username": "min.user", "Password": props["Password"],
+        "RoutingProfileArn": props["RoutingProfileArn"], "SecurityProfileArns": props["SecurityProfileArns"],
+        "IdentityInfo": {"FirstName": "Min", "LastName": "User"}
     })
 }
 
@@ -47,10 +50,27 @@ async fn update_calls(change: impl Fn(&World, &mut Value)) -> Vec<String> {
 }
 
 #[tokio::test]
-async fn creates_make_one_call_plus_proficiencies() {
+async fn creates_make_one_call_plus_proficiencies_and_the_first_asks_for_the_instance() {
     let world = World::start().await;
-    assert_eq!(calls_of(&world, world.create_event(minimal(&world))).await, ["CreateUser"]);
+    assert_eq!(calls_of(&world, world.create_event(minimal(&world))).await, ["DescribeInstance", "CreateUser"]);
     assert_eq!(calls_of(&world, world.create_event(full(&world))).await, ["CreateUser", "AssociateUserProficiencies"]);
+}
+
+/// The instance's type is asked once per instance per execution environment, and a denial is kept too: the
+/// requests after it neither ask again nor fail for it.
+#[tokio::test]
+async fn describe_instance_is_asked_once_per_instance_even_when_denied() {
+    let world = World::start().await;
+    world.emulator.deny("DescribeInstance");
+    assert_eq!(calls_of(&world, world.create_event(minimal(&world))).await, ["DescribeInstance (403)", "CreateUser"]);
+    let arn =
+        world.emulator.find_by_username(&world.instance(), "min.user").unwrap()["Arn"].as_str().unwrap().to_owned();
+    let mut renamed = minimal(&world);
+    renamed["IdentityInfo"]["LastName"] = json!("Userson");
+    assert_eq!(
+        calls_of(&world, world.update_event(&arn, minimal(&world), renamed)).await,
+        ["DescribeUser", "UpdateUserIdentityInfo"]
+    );
 }
 
 #[tokio::test]
@@ -77,10 +97,9 @@ async fn each_update_family_is_one_read_and_one_write() {
         update_calls(|_, p| p["IdentityInfo"]["LastName"] = json!("Roe")).await,
         expect("UpdateUserIdentityInfo")
     );
-    assert_eq!(
-        update_calls(|_, p| p["PhoneConfig"]["AutoAccept"] = json!("false")).await,
-        expect("UpdateUserPhoneConfig")
-    );
+    // PhoneConfig travels as VOICE entries of UpdateUserConfig: UpdateUserPhoneConfig would rewrite every
+    // channel's after-contact-work limit (docs/real-connect.md §3).
+    assert_eq!(update_calls(|_, p| p["PhoneConfig"]["AutoAccept"] = json!("false")).await, expect("UpdateUserConfig"));
     assert_eq!(
         update_calls(|_, p| p["VoiceEnhancementConfigs"] =
             json!([{"Channel": "VOICE", "VoiceEnhancementMode": "NOISE_SUPPRESSION"}]))

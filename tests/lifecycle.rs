@@ -654,7 +654,9 @@ async fn invalid_properties_list_every_problem_and_call_nothing() {
     }
     assert!(!reason.contains("xyzzy"), "the password is never echoed");
     assert!(response.physical_id().unwrap().starts_with("AgentJohnDoe-create-failed-"));
-    assert!(world.emulator.calls().is_empty());
+    // Nothing but the instance's identity-management type, which validation needs (docs/real-connect.md §4).
+    let calls: Vec<String> = world.emulator.calls().into_iter().map(|c| c.operation).collect();
+    assert_eq!(calls, ["DescribeInstance"]);
 }
 
 #[tokio::test]

@@ -10,7 +10,7 @@ use cfn_connect_user::app::{Connect, ConnectError};
 use cfn_connect_user::app::{Handler, HandlerError, Invocation, Mode};
 use cfn_connect_user::core::arn::{InstanceArn, UserArn};
 use cfn_connect_user::core::backoff::Backoff;
-use cfn_connect_user::core::model::{LiveUser, Proficiencies};
+use cfn_connect_user::core::model::{InstanceInfo, LiveUser, Proficiencies};
 use cfn_connect_user::core::plan::{Call, NewUser};
 use cfn_connect_user::core::response_url::UrlPolicy;
 use connect_emulator::connect::Fault;
@@ -110,6 +110,9 @@ impl<C: Connect> Connect for PanicsOn<C> {
     async fn delete_user(&self, user: &UserArn) -> Result<(), ConnectError> {
         self.0.delete_user(user).await
     }
+    async fn describe_instance(&self, instance: &InstanceArn) -> Result<InstanceInfo, ConnectError> {
+        self.0.describe_instance(instance).await
+    }
 }
 
 #[tokio::test]
@@ -187,6 +190,19 @@ async fn service_timeout_is_answered_before_it_passes() {
     let started = SystemTime::now();
     world.invoke(event).await.unwrap();
     assert_timed_out_before(&world.receiver.next().await, started + Duration::from_secs(8), "ServiceTimeout");
+}
+
+#[tokio::test]
+async fn service_timeout_counts_from_when_cloudformation_signed_the_request() {
+    // Signed 6 s before the function got it (an SNS hop, a retry): of a 12 s ServiceTimeout, 6 s are left.
+    let world = slow_create_world().await;
+    let signed = SystemTime::now() - Duration::from_secs(6);
+    let mut event = world.create_event(world.john());
+    event["ResponseURL"] = json!(world.receiver.url_sigv4_signed_at(signed, Duration::from_secs(3600)));
+    event["ServiceTimeout"] = json!("12");
+    world.invoke(event).await.unwrap();
+    // Counted from the start instead, the answer would come about 9 s after it, past this bound.
+    assert_timed_out_before(&world.receiver.next().await, signed + Duration::from_secs(12), "ServiceTimeout");
 }
 
 #[tokio::test]

@@ -155,7 +155,7 @@ mod allow_list {
     const QUERY_MARK: &str = "QUERYMARK";
     const FRAGMENT_MARK: &str = "FRAGMARK";
     const USER_MARK: &str = "USERMARK";
-    const PATH_MARK: &str = "/PATHMARK";
+    const PATH_MARK: &str = "PATHMARK";
 
     const HOSTS: &[&str] = &[
         "s3.amazonaws.com",
@@ -335,10 +335,10 @@ mod allow_list {
             ][..],
         );
         let port = select(
-            &["", "", "", ":443", ":0443", ":80", ":8443", ":", ":65535", ":65536", ":-1", ":4%343", ":443@evil.com"][..],
+            &["", "", "", ":443", ":0443", ":80", ":8443", ":", ":65535", ":65536", ":-1", ":4%343", ":443@e.com"][..],
         );
         let path = select(
-            &["", "/", "/k", "/PATHMARK", "/\\@evil.com/", "/@evil.com", "\\evil.com", "/.amazonaws.com", "/%2e%2e/"][..],
+            &["", "/", "/k", "/PATHMARK", "/\\@evil.com/", "/@evil.com", "\\evil.com", "/.amazonaws.com", "/%2e/"][..],
         );
         let query = select(
             &["", "?X-Amz-Signature=QUERYMARK", "?.amazonaws.com", "?@s3.amazonaws.com", "?QUERYMARK@evil.com"][..],
@@ -386,7 +386,8 @@ mod allow_list {
                         // Both what is sent and what a client would make of the original text.
                         for text in [url.expose(), raw.as_str()] {
                             if let Err(why) = goes_where_allowed(text, policy) {
-                                return Err(TestCaseError::fail(format!("{raw:?} accepted ({policy:?}) but {text:?} {why}")));
+                                let failure = format!("{raw:?} accepted ({policy:?}) but {text:?} {why}");
+                                return Err(TestCaseError::fail(failure));
                             }
                         }
                         for shown in [url.to_string(), format!("{url:?}")] {
@@ -394,9 +395,13 @@ mod allow_list {
                         }
                     }
                     Err(e) => {
+                        // The message is made of the scheme and the host as parsed: a mark shows only when
+                        // the parser read it as the host (`javascript://PATHMARK`).
                         let message = e.to_string();
+                        let host = Url::parse(&raw).ok().and_then(|u| u.host_str().map(str::to_owned));
                         for mark in [QUERY_MARK, FRAGMENT_MARK, USER_MARK, PATH_MARK] {
-                            prop_assert!(!message.contains(mark), "{:?} → {}", raw, message);
+                            let in_host = host.as_deref().is_some_and(|h| h.contains(mark));
+                            prop_assert!(in_host || !message.contains(mark), "{:?} → {}", raw, message);
                         }
                         // Only the policy stands between a loopback refusal and an accepted URL.
                         if matches!(e, UrlError::LoopbackNotAllowed { .. }) {
@@ -410,8 +415,11 @@ mod allow_list {
 
         #[test]
         fn every_generated_s3_url_is_accepted(
-            bucket in "[a-z0-9][a-z0-9-]{1,30}[a-z0-9]".prop_filter("S3 forbids the xn-- prefix", |b| !b.starts_with("xn--")),
-            region in select(&["us-east-1", "eu-west-3", "ap-southeast-2", "us-gov-west-1", "cn-north-1", "cn-northwest-1"][..]),
+            bucket in "[a-z0-9][a-z0-9-]{1,30}[a-z0-9]"
+                .prop_filter("S3 forbids the xn-- prefix", |b| !b.starts_with("xn--")),
+            region in select(
+                &["us-east-1", "eu-west-3", "ap-southeast-2", "us-gov-west-1", "cn-north-1", "cn-northwest-1"][..],
+            ),
             style in 0..4u8,
             key in "[A-Za-z0-9%._~/-]{1,60}",
             signature in "[0-9a-f]{64}",
@@ -423,7 +431,8 @@ mod allow_list {
                 2 => format!("https://{bucket}.s3.dualstack.{region}.{domain}"),
                 _ => format!("https://s3.dualstack.{region}.{domain}/{bucket}"),
             };
-            let raw = format!("{base}/{key}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=20261128T230601Z&X-Amz-Expires=7200&X-Amz-Signature={signature}");
+            let query = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=20261128T230601Z&X-Amz-Expires=7200";
+            let raw = format!("{base}/{key}?{query}&X-Amz-Signature={signature}");
             match ResponseUrl::parse(&raw, UrlPolicy::default()) {
                 Ok(url) => prop_assert!(url.signed_at().is_some() && !url.to_string().contains(&signature), "{}", raw),
                 Err(e) => return Err(TestCaseError::fail(format!("{raw}: {e}"))),

@@ -6,8 +6,8 @@
 use std::time::{Duration, SystemTime};
 
 use cfn_connect_user::adapters::{HttpSender, SdkConnect, http_client};
-use cfn_connect_user::app::Retrying;
 use cfn_connect_user::app::{Handler, HandlerError, Invocation, Mode};
+use cfn_connect_user::app::{Pacer, Retrying};
 use cfn_connect_user::core::backoff::Backoff;
 use cfn_connect_user::core::response_url::UrlPolicy;
 use connect_emulator::connect::{Emulator, Seed};
@@ -45,8 +45,14 @@ impl World {
 
     /// With the Connect retries' backoff as given (the production default, for realistic load figures).
     pub async fn on_with_backoff(emulator: Emulator, mode: Mode, backoff: Backoff) -> World {
+        Self::on_with_pacing(emulator, mode, backoff, Pacer::default()).await
+    }
+
+    /// With the Connect retries' backoff and the pacer of Connect calls as given.
+    pub async fn on_with_pacing(emulator: Emulator, mode: Mode, backoff: Backoff, pacer: Pacer) -> World {
         let receiver = Receiver::start().await.expect("receiver starts");
-        let connect = Retrying::new(SdkConnect::for_endpoint(&emulator.endpoint_url(), "us-east-1"), backoff);
+        let connect =
+            Retrying::new(SdkConnect::for_endpoint(&emulator.endpoint_url(), "us-east-1"), backoff).with_pacer(pacer);
         let http = http_client().expect("http client");
         let handler = Handler::new(connect, HttpSender::new(http, fast_backoff()), mode)
             .with_url_policy(UrlPolicy { allow_loopback: true });

@@ -14,6 +14,8 @@ mod ownership;
 mod plan_emulator;
 mod protocol;
 mod readme;
+mod real_connect;
 mod reconcile;
 mod response_url;
+mod secrets;
 mod support;

@@ -71,7 +71,7 @@ impl ResponseSender for HttpSender {
                         }
                         Verdict::Rejected => {
                             error!(status, attempts, s3_request_id, url = %url,
-                                "response rejected by the response URL; it is expired or invalid, so it is not retried");
+                                "response rejected by the response URL; it is expired or invalid, so not retried");
                             return Delivery::Rejected { status, attempts };
                         }
                         Verdict::Transient(why) => why,
@@ -136,11 +136,13 @@ async fn s3_error_code(mut answer: reqwest::Response) -> Option<String> {
     let mut body = Vec::new();
     while body.len() < MAX_ERROR_BODY_BYTES {
         match answer.chunk().await {
-            Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+            Ok(Some(chunk)) => {
+                let room = MAX_ERROR_BODY_BYTES - body.len();
+                body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            }
             Ok(None) | Err(_) => break,
         }
     }
-    body.truncate(MAX_ERROR_BODY_BYTES);
     let text = String::from_utf8_lossy(&body);
     let start = text.find("<Code>")? + "<Code>".len();
     let len = text[start..].find("</Code>")?;

@@ -34,6 +34,8 @@ pub async fn run<C: Connect, S: ResponseSender>(handler: Handler<C, S>) -> Resul
             deadline: event.context.deadline(),
             lambda_request_id: Some(event.context.request_id.clone()),
             xray_trace_id: event.context.xray_trace_id.clone(),
+            // Its account and partition are the function's own: instances elsewhere are refused up front.
+            invoked_function_arn: Some(event.context.invoked_function_arn.clone()).filter(|arn| !arn.is_empty()),
         };
         async move { handler.handle_text(event.payload.get(), invocation).await }
     }))

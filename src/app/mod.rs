@@ -3,10 +3,14 @@
 //! it never names an adapter.
 
 mod lifecycle;
+mod pacer;
+mod password;
 pub mod ports;
 mod retry;
 mod supervise;
 
-pub use ports::{Connect, ConnectError, Delivery, ErrorKind, ResponseSender};
+pub use lifecycle::Windows;
+pub use pacer::{Pacer, Permit};
+pub use ports::{Connect, ConnectError, Delivery, ErrorKind, ResponseSender, Secrets, SecretsError, SecretsErrorKind};
 pub use retry::Retrying;
 pub use supervise::{Handler, HandlerError, Invocation, Mode};

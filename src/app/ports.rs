@@ -1,5 +1,6 @@
 //! The ports: what the use cases need from the outside world, as traits in the project's own types —
-//! Amazon Connect ([`Connect`], its error [`ConnectError`]) and the response URL ([`ResponseSender`]).
+//! Amazon Connect ([`Connect`], its error [`ConnectError`]), the response URL ([`ResponseSender`]) and
+//! Secrets Manager for `PasswordSecretArn` ([`Secrets`]).
 //! The adapters implement them; tests may too.
 
 use std::fmt;
@@ -7,7 +8,7 @@ use std::future::Future;
 use std::time::SystemTime;
 
 use crate::core::arn::{InstanceArn, UserArn};
-use crate::core::model::{LiveUser, Proficiencies};
+use crate::core::model::{InstanceInfo, LiveUser, Proficiencies};
 use crate::core::plan::{Call, NewUser};
 use crate::core::response_url::ResponseUrl;
 
@@ -93,6 +94,15 @@ pub trait Connect: Send + Sync + 'static {
 
     /// `DeleteUser`.
     fn delete_user(&self, user: &UserArn) -> impl Future<Output = Result<(), ConnectError>> + Send;
+
+    /// `DescribeInstance`: what the lifecycle needs to know of the instance (its identity-management type, whose
+    /// rules are checked before any write). An implementation may keep the answer, a denial included, for the
+    /// execution environment: it does not change while the function runs. When it fails, the lifecycle goes on
+    /// without those rules and leaves them to Connect.
+    fn describe_instance(
+        &self,
+        instance: &InstanceArn,
+    ) -> impl Future<Output = Result<InstanceInfo, ConnectError>> + Send;
 }
 
 /// How a response delivery ended.
@@ -105,7 +115,8 @@ pub enum Delivery {
         /// How many PUTs it took.
         attempts: u32,
     },
-    /// A 4xx answer: the URL is expired or forged, and stays so. Lambda's retry cannot help.
+    /// A 4xx answer (the URL is expired or forged, and stays so) or a 3xx (redirects are never followed). Lambda's
+    /// retry cannot help.
     Rejected {
         /// The HTTP status.
         status: u16,
@@ -125,4 +136,44 @@ pub enum Delivery {
 pub trait ResponseSender: Send + Sync + 'static {
     /// PUTs `body` to `url`, retrying what may succeed later, until `deadline`.
     fn put(&self, url: &ResponseUrl, body: Vec<u8>, deadline: SystemTime) -> impl Future<Output = Delivery> + Send;
+}
+
+/// What kind of failure a `GetSecretValue` call had: decides the hint in the reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SecretsErrorKind {
+    /// `ResourceNotFoundException`: no such secret in its region, or no current version.
+    NotFound,
+    /// `AccessDeniedException`: the function's role may not read the secret (or use its KMS key).
+    AccessDenied,
+    /// `DecryptionFailure`: Secrets Manager could not decrypt the value with the secret's KMS key.
+    Decryption,
+    /// Anything else: throttling or network errors the SDK's retries did not absorb, invalid requests, 5xx.
+    Other,
+}
+
+/// One `GetSecretValue` call failed. Displays as `"GetSecretValue: {code}: {message}"`. Secrets Manager's
+/// messages name the secret and the caller, never the value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("GetSecretValue: {code}: {message}")]
+pub struct SecretsError {
+    /// The class that decides the hint in the reason.
+    pub kind: SecretsErrorKind,
+    /// Secrets Manager's error code (`ResourceNotFoundException`), or this crate's (`NetworkError`, `Timeout`).
+    pub code: String,
+    /// Secrets Manager's message, or this crate's description of what went wrong.
+    pub message: String,
+}
+
+/// A boxed, sendable future: [`Secrets`] is held as a trait object, so the handler needs no type parameter
+/// for a port that most templates never use.
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Secrets Manager, for `PasswordSecretArn`: the one read the lifecycle needs, in the project's own types.
+pub trait Secrets: Send + Sync + 'static {
+    /// `GetSecretValue` of the secret's current version (`AWSCURRENT`), asked of the secret's own region. The
+    /// value is a [`crate::core::secret::Secret`] from the moment it is read.
+    fn get_secret_value<'a>(
+        &'a self,
+        secret: &'a crate::core::password_secret::SecretArn,
+    ) -> BoxFuture<'a, Result<crate::core::password_secret::SecretValue, SecretsError>>;
 }

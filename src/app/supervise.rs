@@ -8,11 +8,12 @@ use std::time::{Duration, SystemTime};
 use serde_json::{Value, json};
 use tracing::{Instrument, error, info, info_span, warn};
 
-use super::lifecycle::{self, Progress};
-use super::ports::{Connect, Delivery, ResponseSender};
+use super::lifecycle::{self, Progress, Windows, Work};
+use super::ports::{Connect, Delivery, ResponseSender, Secrets};
 use crate::core::deadline::{Deadlines, Limit, deadlines};
 use crate::core::event::{Envelope, Payload, Request, unwrap_sns};
 use crate::core::physical_id;
+use crate::core::placement::Home;
 use crate::core::response::{self, Outcome};
 use crate::core::response_url::{ResponseUrl, UrlPolicy};
 
@@ -46,12 +47,14 @@ pub struct Invocation {
     pub lambda_request_id: Option<String>,
     /// The X-Ray trace id, when tracing is on.
     pub xray_trace_id: Option<String>,
+    /// The ARN the function was invoked by: its account and partition are the only ones its role can reach.
+    pub invoked_function_arn: Option<String>,
 }
 
 impl Invocation {
     /// An invocation started at `started` that Lambda ends at `deadline`, without runtime ids.
     pub fn new(started: SystemTime, deadline: SystemTime) -> Self {
-        Self { started, deadline, lambda_request_id: None, xray_trace_id: None }
+        Self { started, deadline, lambda_request_id: None, xray_trace_id: None, invoked_function_arn: None }
     }
 }
 
@@ -75,6 +78,10 @@ pub struct Handler<C, S> {
     sender: Arc<S>,
     mode: Mode,
     url_policy: UrlPolicy,
+    /// Secrets Manager for `PasswordSecretArn`; without it such a template answers FAILED.
+    secrets: Option<Arc<dyn Secrets>>,
+    /// How patient the lifecycle is with Connect's eventual consistency.
+    windows: Windows,
 }
 
 impl<C, S> Clone for Handler<C, S> {
@@ -84,6 +91,8 @@ impl<C, S> Clone for Handler<C, S> {
             sender: self.sender.clone(),
             mode: self.mode,
             url_policy: self.url_policy,
+            secrets: self.secrets.clone(),
+            windows: self.windows,
         }
     }
 }
@@ -104,7 +113,27 @@ impl<S: ResponseSender> Responder<S> {
 impl<C: Connect, S: ResponseSender> Handler<C, S> {
     /// A handler over the two ports, answering as `mode` says.
     pub fn new(connect: C, sender: S, mode: Mode) -> Self {
-        Self { connect: Arc::new(connect), sender: Arc::new(sender), mode, url_policy: UrlPolicy::default() }
+        Self {
+            connect: Arc::new(connect),
+            sender: Arc::new(sender),
+            mode,
+            url_policy: UrlPolicy::default(),
+            secrets: None,
+            windows: Windows::default(),
+        }
+    }
+
+    /// How long the lifecycle waits for a new user to become visible and for a Delete's not-found to persist
+    /// (by default what real Connect needs; tests shorten them).
+    pub fn with_windows(mut self, windows: Windows) -> Self {
+        self.windows = windows;
+        self
+    }
+
+    /// Where `PasswordSecretArn` is read (by default nowhere: such a template answers FAILED).
+    pub fn with_secrets(mut self, secrets: impl Secrets) -> Self {
+        self.secrets = Some(Arc::new(secrets));
+        self
     }
 
     /// Where responses may go besides `https` to AWS (by default nowhere).
@@ -180,7 +209,10 @@ impl<C: Connect, S: ResponseSender> Handler<C, S> {
                     physical_id: physical_id::for_failure(None, &envelope),
                     reason: format!("invalid request: {e}"),
                 },
-                Ok(request) => self.supervise(request, &envelope, invocation.started, limits).await,
+                Ok(request) => {
+                    let function_arn = invocation.invoked_function_arn.as_deref();
+                    self.supervise(request, &envelope, invocation.started, limits, function_arn).await
+                }
             };
             match &outcome {
                 Outcome::Success { physical_id, .. } => info!(physical_id, "SUCCESS"),
@@ -212,14 +244,22 @@ impl<C: Connect, S: ResponseSender> Handler<C, S> {
         envelope: &Envelope,
         started: SystemTime,
         limits: Deadlines,
+        function_arn: Option<&str>,
     ) -> Outcome {
         let progress = Progress::default();
         progress.step("starting");
         let fallback_id = physical_id::for_failure(Some(&request), envelope);
+        let work = Work {
+            mode: self.mode,
+            windows: self.windows,
+            home: function_arn.and_then(Home::from_function_arn),
+            deadline: limits.work,
+        };
         let task = tokio::spawn({
-            let (connect, envelope, progress, mode) =
-                (self.connect.clone(), envelope.clone(), progress.clone(), self.mode);
-            async move { lifecycle::run(&*connect, &request, &envelope, &progress, mode).await }.in_current_span()
+            let (connect, envelope, progress) = (self.connect.clone(), envelope.clone(), progress.clone());
+            let secrets = self.secrets.clone();
+            async move { lifecycle::run(&*connect, secrets.as_deref(), &request, &envelope, &progress, &work).await }
+                .in_current_span()
         });
         let abort = task.abort_handle();
         let reason = match tokio::time::timeout_at(until(limits.work), task).await {

@@ -71,6 +71,26 @@ impl InstanceArn {
         &self.arn[self.id_start..]
     }
 
+    /// The ARN's fields, by position: `arn:<partition>:connect:<region>:<account>:…`. Parsing checked them.
+    fn field(&self, index: usize) -> &str {
+        self.arn.split(':').nth(index).unwrap_or_default()
+    }
+
+    /// The partition, e.g. `aws` or `aws-cn`.
+    pub fn partition(&self) -> &str {
+        self.field(1)
+    }
+
+    /// The region the instance lives in, e.g. `us-east-1`: its users are reached through that region's endpoint.
+    pub fn region(&self) -> &str {
+        self.field(3)
+    }
+
+    /// The 12-digit account that owns the instance.
+    pub fn account(&self) -> &str {
+        self.field(4)
+    }
+
     /// The ARN of a resource of this instance with the given id.
     pub fn child(&self, kind: ResourceKind, id: &str) -> ResourceArn {
         ResourceArn { arn: format!("{}/{}/{}", self.arn, kind.segment(), id), instance: self.clone(), kind }
@@ -214,6 +234,14 @@ mod tests {
     fn instance_parses_and_exposes_its_id() {
         let arn = InstanceArn::parse(INSTANCE).map_err(|e| e.to_string());
         assert_eq!(arn.as_ref().map(|a| a.id()), Ok("a1b2c3d4-0000-4000-8000-000000000001"));
+    }
+
+    #[test]
+    fn instance_exposes_partition_region_and_account() {
+        let Ok(arn) = InstanceArn::parse("arn:aws-cn:connect:cn-north-1:210987654321:instance/i-1") else {
+            panic!("instance")
+        };
+        assert_eq!((arn.partition(), arn.region(), arn.account()), ("aws-cn", "cn-north-1", "210987654321"));
     }
 
     #[test]

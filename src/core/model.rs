@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use super::arn::{InstanceArn, ResourceArn, UserArn};
+use super::identity::IdentityManagement;
+use super::password_secret::PasswordSecret;
 use super::secret::Secret;
 
 /// Key of the tag that records which stack and logical resource own a user.
@@ -277,6 +279,9 @@ pub struct UserSpec {
     pub tags: Option<Tags>,
     /// `AdoptExisting` (an extension, default false): take over a user whose username is already taken.
     pub adopt_existing: bool,
+    /// `PasswordSecretArn` (+ `PasswordSecretJsonKey`), extensions: the password is read from Secrets Manager
+    /// when the user is created; excludes `password`.
+    pub password_secret: Option<PasswordSecret>,
 }
 
 /// What an old template set that a new one may stop setting: the only parts of
@@ -291,6 +296,13 @@ pub struct OldTemplate {
     pub hierarchy_group: bool,
     /// The old `Password` as sent, compared only to warn that a change is not applied.
     pub password: Option<Secret>,
+}
+
+/// What the lifecycle needs to know of an instance (`DescribeInstance`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InstanceInfo {
+    /// `IdentityManagementType`; `None` for a type this crate does not know, whose rules are then left to Connect.
+    pub identity_management: Option<IdentityManagement>,
 }
 
 /// The user as Connect holds it, with ids turned back into ARNs of its instance.

@@ -38,6 +38,10 @@
 //! ```
 //!
 //! A standalone server is the `connect-emulator` binary: it prints its endpoint URL on the first line.
+//!
+//! Beside Connect, [`secrets`] is a minimal Secrets Manager (`GetSecretValue`) for `PasswordSecretArn`: its own
+//! server on its own port, reached through `AWS_ENDPOINT_URL_SECRETS_MANAGER` as the real service is through
+//! its own endpoint.
 
 pub mod connect;
 
@@ -46,3 +50,4 @@ pub use connect::{
 };
 pub mod receiver;
 pub mod runtime_api;
+pub mod secrets;

@@ -3,6 +3,8 @@
 //! would receive, the Connect calls made, and the user as Connect then holds it.
 //!
 //! `cargo run -p local-runner [EVENT.json ...]` (default: events/create.json, update.json, delete.json).
+//! A template with `PasswordSecretArn` reads its password from the embedded Secrets Manager stand-in, whose
+//! seeded secrets the run prints (`cargo run -p local-runner events/create-with-secret.json`).
 //!
 //! A crate rather than an example of the main package: an example would see the main package's
 //! dev-dependencies (criterion, proptest) and build them on a fresh clone before the first run, and the
@@ -14,14 +16,15 @@ use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
 
 use cfn_connect_user::adapters::logging::{self, LogSettings};
-use cfn_connect_user::adapters::{HttpSender, SdkConnect, http_client};
-use cfn_connect_user::app::Retrying;
+use cfn_connect_user::adapters::{HttpSender, SdkConnect, SdkSecrets, http_client};
 use cfn_connect_user::app::{Handler, Invocation, Mode};
+use cfn_connect_user::app::{Pacer, Retrying};
 use cfn_connect_user::core::arn::UserArn;
 use cfn_connect_user::core::backoff::Backoff;
 use cfn_connect_user::core::response_url::UrlPolicy;
 use connect_emulator::connect::Emulator;
 use connect_emulator::receiver::Receiver;
+use connect_emulator::secrets::SecretsManager;
 use serde_json::Value;
 
 /// What a Lambda invocation gets by default from CloudFormation's callers: time to spare.
@@ -51,14 +54,24 @@ async fn run() -> Result<(), String> {
 
     let emulator = Emulator::start().await.map_err(|e| format!("starting the Connect emulator: {e}"))?;
     let receiver = Receiver::start().await.map_err(|e| format!("starting the response receiver: {e}"))?;
-    let connect = Retrying::new(SdkConnect::for_endpoint(&emulator.endpoint_url(), "us-east-1"), Backoff::default());
+    // The Secrets Manager stand-in, seeded, for events that use PasswordSecretArn.
+    let secrets = SecretsManager::start().await.map_err(|e| format!("starting the Secrets Manager stand-in: {e}"))?;
+    let connect = Retrying::new(SdkConnect::for_endpoint(&emulator.endpoint_url(), "us-east-1"), Backoff::default())
+        .with_pacer(Pacer::default());
     let http = http_client().map_err(|e| format!("building the HTTP client: {e}"))?;
     let handler = Handler::new(connect, HttpSender::new(http, Backoff::default()), Mode::Respond)
-        .with_url_policy(UrlPolicy { allow_loopback: true });
+        .with_url_policy(UrlPolicy { allow_loopback: true })
+        .with_secrets(SdkSecrets::for_endpoint(&secrets.endpoint_url()));
 
     println!("Amazon Connect emulator  {}", emulator.endpoint_url());
     println!("  instance               {}", emulator.seed().instance_arn(connect_emulator::connect::Seed::INSTANCE_1));
     println!("Response URL stand-in    {}", receiver.url().split('?').next().unwrap_or_default());
+    println!("Secrets Manager stand-in {}", secrets.endpoint_url());
+    println!("  secret                 {}", SecretsManager::arn(SecretsManager::JSON));
+    println!(
+        "                         (PasswordSecretArn, with PasswordSecretJsonKey \"{}\")",
+        SecretsManager::JSON_KEY
+    );
 
     let mut last_user: Option<String> = None;
     for (index, file) in files.iter().enumerate() {
@@ -79,6 +92,7 @@ async fn run() -> Result<(), String> {
         }
 
         emulator.clear_calls();
+        secrets.clear_calls();
         let delivered_before = receiver.delivered_now().len();
         let started = SystemTime::now();
         let result = handler.handle(event, Invocation::new(started, started + LAMBDA_TIMEOUT)).await;
@@ -108,6 +122,13 @@ async fn run() -> Result<(), String> {
         println!("Connect calls ({}):", calls.len());
         for call in &calls {
             println!("  {:<32} HTTP {}", call.operation, call.status);
+        }
+        let secret_reads = secrets.calls();
+        if !secret_reads.is_empty() {
+            println!("Secrets Manager calls ({}):", secret_reads.len());
+            for call in &secret_reads {
+                println!("  {:<32} HTTP {}  {}", call.operation, call.status, call.secret_id.as_deref().unwrap_or("-"));
+            }
         }
 
         match &last_user {

@@ -5,6 +5,7 @@ import { CfnOutput, CfnParameter, CustomResource, Duration, RemovalPolicy, Stack
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 
@@ -35,7 +36,7 @@ export function connectUserPolicyStatements(instanceArns: string[]): iam.PolicyS
         'connect:DescribeUser',
         'connect:DeleteUser',
         'connect:UpdateUserIdentityInfo',
-        'connect:UpdateUserPhoneConfig',
+        // Voice settings too: UpdateUserPhoneConfig would rewrite every channel's after-contact-work limit.
         'connect:UpdateUserConfig',
         'connect:TagResource',
         'connect:UntagResource',
@@ -72,7 +73,40 @@ export function connectUserPolicyStatements(instanceArns: string[]): iam.PolicyS
       actions: ['connect:SearchUsers'],
       resources: instanceArns,
     }),
+    // The instance's identity-management type, read once per execution environment; optional (without it,
+    // Connect reports those problems itself).
+    new iam.PolicyStatement({
+      sid: 'DescribeInstances',
+      actions: ['connect:DescribeInstance'],
+      resources: instanceArns,
+    }),
   ];
+}
+
+/**
+ * What `PasswordSecretArn` needs: `secretsmanager:GetSecretValue` on the given secrets (ARNs or tokens), and,
+ * for secrets under customer-managed KMS keys, `kms:Decrypt` on those keys through Secrets Manager only.
+ * The same statements as template.yaml's `PasswordSecretNamePrefix` and `PasswordSecretKmsKeyArns`.
+ */
+export function passwordSecretPolicyStatements(secretArns: string[], kmsKeyArns: string[] = []): iam.PolicyStatement[] {
+  const statements = [
+    new iam.PolicyStatement({
+      sid: 'ReadPasswordSecrets',
+      actions: ['secretsmanager:GetSecretValue'],
+      resources: secretArns,
+    }),
+  ];
+  if (kmsKeyArns.length > 0) {
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'DecryptPasswordSecrets',
+        actions: ['kms:Decrypt'],
+        resources: kmsKeyArns,
+        conditions: { StringLike: { 'kms:ViaService': 'secretsmanager.*.amazonaws.com' } },
+      }),
+    );
+  }
+  return statements;
 }
 
 export class ConnectUsersStack extends Stack {
@@ -90,12 +124,12 @@ export class ConnectUsersStack extends Stack {
       description: 'ARN of a security profile of the instance',
     }).valueAsString;
     // A NoEcho parameter: CloudFormation does not resolve secretsmanager or ssm-secure dynamic references
-    // inside custom resource properties.
+    // inside custom resource properties. Jane below shows the better way, PasswordSecretArn.
     const password = new CfnParameter(this, 'UserPassword', {
       noEcho: true,
       minLength: 8,
       maxLength: 64,
-      description: 'Initial password of the users (8-64 characters, upper and lower case and a digit)',
+      description: 'Initial password of john.doe (8-64 characters, upper and lower case and a digit)',
     }).valueAsString;
 
     const code = lambda.Code.fromAsset(props.providerCodePath);
@@ -122,10 +156,26 @@ export class ConnectUsersStack extends Stack {
       return fn;
     };
 
-    const userProperties = (username: string, firstName: string, lastName: string) => ({
+    // Jane's password never appears in the template, the event or any log: the function reads it from this
+    // secret when it creates her (PasswordSecretArn). The provider framework logs every event's properties in
+    // clear, so a provider-mode user should always get its password this way.
+    const janePassword = new secretsmanager.Secret(this, 'JaneRoePassword', {
+      description: 'Initial Amazon Connect password of jane.roe, read by the Custom::ConnectUser function',
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ username: 'jane.roe' }),
+        generateStringKey: 'password',
+        // Connect wants 8-64 characters with upper and lower case and a digit; one of each type is the default.
+        passwordLength: 32,
+        requireEachIncludedType: true,
+      },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    type Credentials = { Password: string } | { PasswordSecretArn: string; PasswordSecretJsonKey: string };
+    const userProperties = (username: string, firstName: string, lastName: string, credentials: Credentials) => ({
       InstanceArn: instanceArn,
       Username: username,
-      Password: password,
+      ...credentials,
       IdentityInfo: { FirstName: firstName, LastName: lastName, Email: `${username}@example.com` },
       PhoneConfig: { PhoneType: 'SOFT_PHONE', AutoAccept: true, AfterContactWorkTimeLimit: 120 },
       RoutingProfileArn: routingProfileArn,
@@ -139,11 +189,14 @@ export class ConnectUsersStack extends Stack {
       serviceToken: direct.functionArn,
       resourceType: RESOURCE_TYPE,
       serviceTimeout: Duration.minutes(5),
-      properties: userProperties('john.doe', 'John', 'Doe'),
+      properties: userProperties('john.doe', 'John', 'Doe', { Password: password }),
     });
 
     // 2. Provider mode: the framework's function invokes ours synchronously and answers CloudFormation.
     const onEvent = providerFunction('ConnectUserOnEventFunction', { RESPONSE_MODE: 'return' });
+    // GetSecretValue on this one secret only (grantRead would add DescribeSecret, which the function never calls).
+    // A secret under a customer-managed key would also pass janePassword.encryptionKey.keyArn here.
+    passwordSecretPolicyStatements([janePassword.secretArn]).forEach((s) => onEvent.addToRolePolicy(s));
     const provider = new cr.Provider(this, 'ConnectUserProvider', {
       onEventHandler: onEvent,
       logGroup: new logs.LogGroup(this, 'ConnectUserProviderLogs', {
@@ -154,7 +207,10 @@ export class ConnectUsersStack extends Stack {
     const jane = new CustomResource(this, 'JaneRoe', {
       serviceToken: provider.serviceToken,
       resourceType: RESOURCE_TYPE,
-      properties: userProperties('jane.roe', 'Jane', 'Roe'),
+      properties: userProperties('jane.roe', 'Jane', 'Roe', {
+        PasswordSecretArn: janePassword.secretArn,
+        PasswordSecretJsonKey: 'password',
+      }),
     });
 
     new CfnOutput(this, 'JohnDoeUserArn', { value: john.getAttString('UserArn') });

@@ -7,7 +7,12 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { ConnectUsersStack, RESOURCE_TYPE, connectUserPolicyStatements } from '../lib/connect-users-stack';
+import {
+  ConnectUsersStack,
+  RESOURCE_TYPE,
+  connectUserPolicyStatements,
+  passwordSecretPolicyStatements,
+} from '../lib/connect-users-stack';
 
 type Resource = { Type: string; Properties: Record<string, any> };
 
@@ -60,6 +65,8 @@ describe('ConnectUsersStack', () => {
       'InstanceArn',
       'Username',
       'Password',
+      'PasswordSecretArn',
+      'PasswordSecretJsonKey',
       'IdentityInfo',
       'PhoneConfig',
       'RoutingProfileArn',
@@ -103,7 +110,7 @@ describe('ConnectUsersStack', () => {
     const connectStatements = policies
       .flatMap((p) => p.Properties.PolicyDocument.Statement as Record<string, any>[])
       .filter((s) => [s.Action].flat().some((a: string) => a.startsWith('connect:')));
-    assert.equal(connectStatements.length, 2 * 7, 'seven statements for each of the two functions');
+    assert.equal(connectStatements.length, 2 * 8, 'eight statements for each of the two functions');
     for (const s of connectStatements) {
       for (const action of [s.Action].flat()) assert.doesNotMatch(action, /\*/, `wildcard action ${action}`);
       for (const resource of [s.Resource].flat()) assert.notEqual(resource, '*', `unscoped ${s.Sid}`);
@@ -112,6 +119,8 @@ describe('ConnectUsersStack', () => {
     for (const a of ['connect:CreateUser', 'connect:DeleteUser', 'connect:UpdateUserConfig', 'connect:TagResource']) {
       assert.ok(actions.has(a), `missing ${a}`);
     }
+    assert.ok(actions.has('connect:DescribeInstance'), 'the identity-management type is read');
+    assert.ok(!actions.has('connect:UpdateUserPhoneConfig'), 'it would rewrite every channel: never called');
   });
 
   it('grants the same Connect actions, statement by statement, as template.yaml', () => {
@@ -130,5 +139,72 @@ describe('ConnectUsersStack', () => {
       }),
     );
     assert.deepEqual(cdkStatements, samStatements);
+  });
+
+  it('gives the provider-mode user a generated secret as PasswordSecretArn, never a Password', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    const secretId = logicalIdOf('AWS::SecretsManager::Secret', () => true);
+    const generated = resources[secretId].Properties.GenerateSecretString;
+    assert.equal(generated.GenerateStringKey, 'password');
+    assert.deepEqual(JSON.parse(generated.SecretStringTemplate), { username: 'jane.roe' });
+    assert.ok(generated.PasswordLength >= 8 && generated.PasswordLength <= 64, 'within Connect\'s password length');
+    assert.equal(generated.RequireEachIncludedType, true, 'upper and lower case and a digit, as Connect requires');
+    for (const excluded of ['ExcludeUppercase', 'ExcludeLowercase', 'ExcludeNumbers', 'IncludeSpace']) {
+      assert.notEqual(generated[excluded], true, excluded);
+    }
+    const jane = userNamed('jane.roe').Properties;
+    assert.deepEqual(jane.PasswordSecretArn, { Ref: secretId }, 'Ref of a secret is its full ARN');
+    assert.equal(jane.PasswordSecretJsonKey, 'password');
+    assert.equal(jane.Password, undefined, 'Password and PasswordSecretArn exclude each other');
+  });
+
+  it('lets only the function that creates that user read its secret, with GetSecretValue alone', () => {
+    const secretId = logicalIdOf('AWS::SecretsManager::Secret', () => true);
+    const roleOf = (fnId: string) => resources[fnId].Properties.Role['Fn::GetAtt'][0];
+    const statementsOfRole = (roleId: string) =>
+      Object.values(resources)
+        .filter((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((x: any) => x.Ref === roleId))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement as Record<string, any>[]);
+    const secretStatements = (fnId: string) =>
+      statementsOfRole(roleOf(fnId)).filter((s) =>
+        [s.Action].flat().some((a: string) => a.startsWith('secretsmanager:') || a.startsWith('kms:')),
+      );
+    const [onEventId] = functionIds('ConnectUserOnEventFunction');
+    const [directId] = functionIds('ConnectUserFunction');
+    const granted = secretStatements(onEventId);
+    assert.equal(granted.length, 1, JSON.stringify(granted));
+    assert.equal(granted[0].Sid, 'ReadPasswordSecrets');
+    assert.equal(granted[0].Action, 'secretsmanager:GetSecretValue');
+    assert.deepEqual(granted[0].Resource, { Ref: secretId });
+    assert.deepEqual(secretStatements(directId), [], 'the other function reads no secret');
+  });
+
+  it('grants the same Secrets Manager and KMS actions, statement by statement, as template.yaml', () => {
+    // template.yaml's password-secrets policy, read as text: each `Sid: …PasswordSecrets` up to the next Sid or
+    // the end of the policy, and the secretsmanager:/kms: actions of its `Action:` (inline or as a list).
+    const sam = fs.readFileSync(path.join(__dirname, '..', '..', '..', '..', 'template.yaml'), 'utf8');
+    const actionsOf = (chunk: string) =>
+      [...chunk.matchAll(/Action:(?: [\w:]+|(?:\n\s*- [\w:]+)+)/g)]
+        .flatMap((m) => [...m[0].matchAll(/\b(?:secretsmanager|kms):\w+/g)].map((a) => a[0]))
+        .sort();
+    const samStatements = Object.fromEntries(
+      [...sam.matchAll(/^\s*Sid: (\w*PasswordSecrets)\n([\s\S]*?)(?=^\s*(?:- )?Sid: |^\s*- !Ref AWS::NoValue)/gm)].map(
+        (m) => [m[1], actionsOf(m[2])],
+      ),
+    );
+    const cdkStatements = Object.fromEntries(
+      passwordSecretPolicyStatements(
+        ['arn:aws:secretsmanager:eu-west-1:111122223333:secret:x'],
+        ['arn:aws:kms:eu-west-1:111122223333:key/k'],
+      ).map((s) => {
+        const json = s.toStatementJson();
+        return [json.Sid, [json.Action].flat().sort()];
+      }),
+    );
+    assert.deepEqual(cdkStatements, samStatements);
+    assert.deepEqual(Object.keys(samStatements).sort(), ['DecryptPasswordSecrets', 'ReadPasswordSecrets']);
+    const decrypt = passwordSecretPolicyStatements(['s'], ['k'])[1].toStatementJson();
+    assert.deepEqual(decrypt.Condition, { StringLike: { 'kms:ViaService': 'secretsmanager.*.amazonaws.com' } });
+    assert.match(sam, /kms:ViaService: secretsmanager\.\*\.amazonaws\.com/);
   });
 });

@@ -7,7 +7,8 @@ use super::convert::*;
 use super::errors::{PASSWORD_PLACEHOLDER, build_error, personal_values, scrub, sdk_error, unexpected};
 use crate::app::ports::{Connect, ConnectError};
 use crate::core::arn::{InstanceArn, UserArn};
-use crate::core::model::{LiveUser, Proficiencies};
+use crate::core::identity::IdentityManagement;
+use crate::core::model::{InstanceInfo, LiveUser, Proficiencies};
 use crate::core::plan::{Call, NewUser};
 
 impl Connect for SdkConnect {
@@ -32,7 +33,7 @@ impl Connect for SdkConnect {
     async fn describe_user(&self, user: &UserArn) -> Result<LiveUser, ConnectError> {
         const OP: &str = "DescribeUser";
         let out = self
-            .client
+            .client(user.instance())
             .describe_user()
             .instance_id(user.instance().id())
             .user_id(user.user_id())
@@ -50,7 +51,7 @@ impl Connect for SdkConnect {
         let mut token: Option<String> = None;
         loop {
             let page = self
-                .client
+                .client(user.instance())
                 .list_user_proficiencies()
                 .instance_id(user.instance().id())
                 .user_id(user.user_id())
@@ -86,7 +87,7 @@ impl Connect for SdkConnect {
         let mut token: Option<String> = None;
         loop {
             let page = self
-                .client
+                .client(instance)
                 .search_users()
                 .instance_id(instance.id())
                 .search_criteria(criteria.clone())
@@ -115,7 +116,7 @@ impl Connect for SdkConnect {
     async fn apply(&self, user: &UserArn, call: &Call) -> Result<(), ConnectError> {
         let op = call.operation();
         let (instance, id) = (user.instance().id(), user.user_id());
-        let c = &self.client;
+        let c = &self.client(user.instance());
         match call {
             Call::UpdateIdentityInfo(info) => {
                 // The whole object is sent, fields set outside the stack included: none may be echoed back out.
@@ -126,15 +127,6 @@ impl Connect for SdkConnect {
                     .send()
                     .await
                     .map_err(|e| scrub(sdk_error(op)(e), &personal_values(info)))?;
-            }
-            Call::UpdatePhoneConfig(pc) => {
-                c.update_user_phone_config()
-                    .instance_id(instance)
-                    .user_id(id)
-                    .phone_config(phone_config_to_sdk(pc))
-                    .send()
-                    .await
-                    .map_err(sdk_error(op))?;
             }
             Call::UpdateUserConfig(channels) => {
                 let lists = SdkChannels::from_model(op, channels)?;
@@ -241,8 +233,33 @@ impl Connect for SdkConnect {
         Ok(())
     }
 
+    /// Asked once per instance per execution environment: the answer, a denial or another final error included,
+    /// is kept (see [`SdkConnect`]). A transient failure is not kept, so the next request asks again.
+    async fn describe_instance(&self, instance: &InstanceArn) -> Result<InstanceInfo, ConnectError> {
+        const OP: &str = "DescribeInstance";
+        if let Some(known) = self.known_instance(instance) {
+            return known;
+        }
+        let answer = self
+            .client(instance)
+            .describe_instance()
+            .instance_id(instance.id())
+            .send()
+            .await
+            .map_err(sdk_error(OP))
+            .and_then(|out| {
+                let found = out.instance().ok_or_else(|| unexpected(OP, "the response carries no Instance"))?;
+                let kind = found.identity_management_type().map(|t| t.as_str());
+                Ok(InstanceInfo { identity_management: kind.and_then(IdentityManagement::parse) })
+            });
+        if !answer.as_ref().is_err_and(ConnectError::is_retryable) {
+            self.keep_instance(instance, &answer);
+        }
+        answer
+    }
+
     async fn delete_user(&self, user: &UserArn) -> Result<(), ConnectError> {
-        self.client
+        self.client(user.instance())
             .delete_user()
             .instance_id(user.instance().id())
             .user_id(user.user_id())
@@ -260,7 +277,7 @@ impl SdkConnect {
     ) -> Result<aws_sdk_connect::operation::create_user::CreateUserOutput, ConnectError> {
         const OP: &str = "CreateUser";
         let lists = SdkChannels::from_model(OP, &user.channels)?;
-        self.client
+        self.client(&user.instance)
             .create_user()
             .instance_id(user.instance.id())
             .username(&user.username)

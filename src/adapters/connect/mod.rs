@@ -1,26 +1,45 @@
 //! The Connect adapter: [`Connect`](crate::app::ports::Connect) over `aws-sdk-connect`. This file holds
-//! the client's configuration; the calls, the error classification and the model conversions have a file each.
+//! the clients' configuration, one client per region, and what is kept of each instance; the calls, the error
+//! classification and the model conversions have a file each.
 
 mod calls;
 mod convert;
 mod errors;
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use aws_sdk_connect::Client;
 use aws_sdk_connect::config::retry::RetryConfig;
 use aws_sdk_connect::config::timeout::TimeoutConfig;
 use aws_sdk_connect::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_connect::{Client, Config};
+
+use crate::app::ports::ConnectError;
+use crate::core::arn::InstanceArn;
+use crate::core::model::InstanceInfo;
 
 /// Time to open a connection: a Connect endpoint that does not accept within it is unreachable for now.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 /// Time for one attempt, so a hung call becomes a retryable error instead of eating the whole deadline.
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The `aws-sdk-connect` client behind the [`Connect`](crate::app::ports::Connect) port. Cheap to clone.
+/// The `aws-sdk-connect` clients behind the [`Connect`](crate::app::ports::Connect) port. Cheap to clone: clones
+/// share the clients and what is kept of each instance.
+///
+/// Calls go to the region of the instance they address (docs/real-connect.md §6): Connect's regional endpoints
+/// know only their own instances, and SigV4 signs for one region. One client per region, built on first use from
+/// the same configuration (so `AWS_ENDPOINT_URL_CONNECT` and the credentials apply to all) and kept for the
+/// execution environment.
 #[derive(Debug, Clone)]
 pub struct SdkConnect {
-    client: Client,
+    /// The configuration every regional client is built from.
+    base: Config,
+    /// Region → client; the base configuration's own region is there from the start.
+    clients: Arc<Mutex<HashMap<String, Client>>>,
+    /// Instance ARN → `DescribeInstance`'s answer, a denial included: neither changes while the function runs,
+    /// and one call per instance per execution environment is the whole cost of the identity-type rules.
+    instances: Arc<Mutex<HashMap<String, Result<InstanceInfo, ConnectError>>>>,
 }
 
 fn timeouts() -> TimeoutConfig {
@@ -28,13 +47,37 @@ fn timeouts() -> TimeoutConfig {
 }
 
 impl SdkConnect {
-    /// Wraps a client configured elsewhere.
+    /// Wraps a client configured elsewhere; clients of other regions are built from its configuration.
     pub fn new(client: Client) -> Self {
-        Self { client }
+        let base = client.config().clone();
+        let clients = base.region().map(|r| (r.to_string(), client)).into_iter().collect();
+        Self { base, clients: Arc::new(Mutex::new(clients)), instances: Arc::default() }
+    }
+
+    /// The client of `instance`'s region, built now if it is the first call there.
+    fn client(&self, instance: &InstanceArn) -> Client {
+        let region = instance.region();
+        let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
+        clients
+            .entry(region.to_owned())
+            .or_insert_with(|| Client::from_conf(self.base.to_builder().region(Region::new(region.to_owned())).build()))
+            .clone()
+    }
+
+    /// What `DescribeInstance` answered for `instance` in this execution environment, if it was asked.
+    fn known_instance(&self, instance: &InstanceArn) -> Option<Result<InstanceInfo, ConnectError>> {
+        self.instances.lock().unwrap_or_else(PoisonError::into_inner).get(instance.as_str()).cloned()
+    }
+
+    fn keep_instance(&self, instance: &InstanceArn, answer: &Result<InstanceInfo, ConnectError>) {
+        self.instances.lock().unwrap_or_else(PoisonError::into_inner).insert(instance.to_string(), answer.clone());
     }
 
     /// The standard AWS configuration chain (region, credentials, `AWS_ENDPOINT_URL` /
-    /// `AWS_ENDPOINT_URL_CONNECT`), with the SDK's own retries off: [`crate::app::Retrying`] owns the policy.
+    /// `AWS_ENDPOINT_URL_CONNECT`), with the SDK's own retries off: the SDK would repeat a write that met a 5xx or
+    /// a dropped connection blind, and count `LimitExceededException` as a throttle, while a write may have
+    /// committed before it failed and a quota is no throttle. The app's retry policy and its re-plan decide
+    /// (docs/real-connect.md §2, §5).
     pub async fn from_env() -> Self {
         let config = aws_config::defaults(BehaviorVersion::latest())
             .retry_config(RetryConfig::disabled())

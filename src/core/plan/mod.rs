@@ -46,9 +46,9 @@ pub struct NewUser {
 pub enum Call {
     /// `UpdateUserIdentityInfo`, with the whole object it replaces the live one with.
     UpdateIdentityInfo(IdentityInfo),
-    /// `UpdateUserPhoneConfig`, with the whole `PhoneConfig` to set.
-    UpdatePhoneConfig(PhoneConfig),
-    /// Only the lists that differ are `Some`.
+    /// `UpdateUserConfig`: only the lists that differ are `Some`, each holding only the channels that differ. The
+    /// template's `PhoneConfig` travels here as VOICE entries: there is no `UpdateUserPhoneConfig`, which would
+    /// overwrite the after-contact-work limit of every channel (docs/real-connect.md §3).
     UpdateUserConfig(ChannelConfigs),
     /// `UpdateUserRoutingProfile`, to this routing profile.
     UpdateRoutingProfile(ResourceArn),
@@ -73,7 +73,6 @@ impl Call {
     pub fn operation(&self) -> &'static str {
         match self {
             Self::UpdateIdentityInfo(_) => "UpdateUserIdentityInfo",
-            Self::UpdatePhoneConfig(_) => "UpdateUserPhoneConfig",
             Self::UpdateUserConfig(_) => "UpdateUserConfig",
             Self::UpdateRoutingProfile(_) => "UpdateUserRoutingProfile",
             Self::UpdateHierarchy(_) => "UpdateUserHierarchy",
@@ -203,12 +202,8 @@ pub fn plan(desired: &UserSpec, old: &OldTemplate, live: &LiveUser, owner_tag_va
             calls.push(Call::UpdateIdentityInfo(merged));
         }
     }
-    if let Some(wanted) = &desired.phone_config
-        && let Some(sent) = phone_config_update(wanted, &desired.channels, &live.phone_config)
-    {
-        calls.push(Call::UpdatePhoneConfig(sent));
-    }
-    if let Some(lists) = channel_update(&desired.channels, &live.channels) {
+    let live_channels = with_voice_view(&live.channels, &live.phone_config);
+    if let Some(lists) = channel_update(&desired_channels(desired, &live_channels), &live_channels) {
         calls.push(Call::UpdateUserConfig(lists));
     }
     if desired.routing_profile.id() != live.routing_profile.id() {
@@ -230,30 +225,71 @@ pub fn plan(desired: &UserSpec, old: &OldTemplate, live: &LiveUser, owner_tag_va
     Decision::Reconcile(calls)
 }
 
-/// The `UpdateUserPhoneConfig` payload when a compared field differs, `None` when none does.
+/// The template's per-channel lists with its `PhoneConfig` laid in as VOICE entries, which is how
+/// `UpdateUserConfig` carries it (docs/connect-user.md §4.6).
 ///
-/// The call replaces `PhoneType`, `AutoAccept` and the ACW limit, so fields that are not compared carry the live
-/// value; `PersistentConnection` and `DeskPhoneNumber` are sent only when compared (the SDK leaves `None` out).
-fn phone_config_update(wanted: &PhoneConfig, channels: &ChannelConfigs, live: &PhoneConfig) -> Option<PhoneConfig> {
-    let numbers_per_channel = channels.phone_number.is_some();
-    let phone_type = wanted.phone_type.filter(|_| !numbers_per_channel);
-    let auto_accept = channels.auto_accept.is_none().then(|| wanted.auto_accept.unwrap_or(false));
-    let acw = channels.after_contact_work.is_none().then(|| wanted.after_contact_work_time_limit.unwrap_or(0));
-    let persistent = wanted.persistent_connection.filter(|_| channels.persistent_connection.is_none());
-    let desk = wanted.desk_phone_number.clone().filter(|_| !numbers_per_channel);
+/// Inside a `PhoneConfig`, absent `AutoAccept` counts as false and absent `AfterContactWorkTimeLimit` as 0: the
+/// template says "voice as configured here", and Connect's own defaults are those. Absent `PhoneType`,
+/// `DeskPhoneNumber` and `PersistentConnection` are not compared (a `DeskPhoneNumber` alone keeps the live phone
+/// type, since a `PhoneNumberConfigs` entry must name one). A field whose per-channel list the template sets is
+/// left to that list; validation guarantees they never both set the same thing.
+fn desired_channels(desired: &UserSpec, live: &ChannelConfigs) -> ChannelConfigs {
+    let mut channels = desired.channels.clone();
+    let Some(pc) = &desired.phone_config else { return channels };
+    if channels.auto_accept.is_none() {
+        channels.auto_accept = voice(AutoAcceptConfig {
+            auto_accept: pc.auto_accept.unwrap_or(false),
+            agent_first_callback_auto_accept: None,
+        });
+    }
+    if channels.after_contact_work.is_none() {
+        channels.after_contact_work = voice(AfterContactWorkPerChannel {
+            config: AfterContactWorkConfig { time_limit: Some(pc.after_contact_work_time_limit.unwrap_or(0)) },
+            agent_first_callback: None,
+        });
+    }
+    if channels.phone_number.is_none() && (pc.phone_type.is_some() || pc.desk_phone_number.is_some()) {
+        let held = live.phone_number.as_ref().and_then(|l| l.get(&Channel::Voice)).map(|h| h.phone_type);
+        channels.phone_number = voice(PhoneNumberConfig {
+            phone_type: pc.phone_type.or(held).unwrap_or_default(),
+            phone_number: pc.desk_phone_number.clone(),
+        });
+    }
+    if channels.persistent_connection.is_none()
+        && let Some(persistent) = pc.persistent_connection
+    {
+        channels.persistent_connection = voice(persistent);
+    }
+    channels
+}
 
-    let differs = phone_type.is_some_and(|t| t != live.phone_type.unwrap_or_default())
-        || auto_accept.is_some_and(|a| a != live.auto_accept.unwrap_or(false))
-        || acw.is_some_and(|l| l != live.after_contact_work_time_limit.unwrap_or(0))
-        || persistent.is_some_and(|p| p != live.persistent_connection.unwrap_or(false))
-        || desk.as_ref().is_some_and(|d| live.desk_phone_number.as_ref() != Some(d));
-    differs.then(|| PhoneConfig {
-        phone_type: phone_type.or(live.phone_type),
-        auto_accept: auto_accept.or(live.auto_accept),
-        after_contact_work_time_limit: acw.or(live.after_contact_work_time_limit),
-        desk_phone_number: desk,
-        persistent_connection: persistent,
-    })
+/// The live per-channel lists, with a VOICE entry that only `PhoneConfig` reports taken from it: Connect's
+/// `PhoneConfig` is the VOICE channel's view of the same settings, and a missing entry must not look like a
+/// difference.
+fn with_voice_view(channels: &ChannelConfigs, pc: &PhoneConfig) -> ChannelConfigs {
+    fn fill<T>(list: &mut Option<BTreeMap<Channel, T>>, entry: Option<T>) {
+        if let Some(entry) = entry {
+            list.get_or_insert_with(BTreeMap::new).entry(Channel::Voice).or_insert(entry);
+        }
+    }
+    let mut channels = channels.clone();
+    let auto_accept =
+        pc.auto_accept.map(|auto_accept| AutoAcceptConfig { auto_accept, agent_first_callback_auto_accept: None });
+    fill(&mut channels.auto_accept, auto_accept);
+    let acw = pc.after_contact_work_time_limit.map(|limit| AfterContactWorkPerChannel {
+        config: AfterContactWorkConfig { time_limit: Some(limit) },
+        agent_first_callback: None,
+    });
+    fill(&mut channels.after_contact_work, acw);
+    let number =
+        pc.phone_type.map(|phone_type| PhoneNumberConfig { phone_type, phone_number: pc.desk_phone_number.clone() });
+    fill(&mut channels.phone_number, number);
+    fill(&mut channels.persistent_connection, pc.persistent_connection);
+    channels
+}
+
+fn voice<T>(entry: T) -> Option<BTreeMap<Channel, T>> {
+    Some(BTreeMap::from([(Channel::Voice, entry)]))
 }
 
 /// How one per-channel list's entries compare and how a template entry borrows what it leaves unset.
@@ -309,26 +345,24 @@ impl ChannelEntry for super::model::VoiceEnhancementMode {
     }
 }
 
-/// The template's list with unset sub-fields filled from live, when some channel differs in a field the template
-/// sets (a channel live lacks differs); `None` when the template does not set the list or it already matches.
+/// The template's entries of the channels that differ in a field the template sets (a channel live lacks
+/// differs), each with its unset sub-fields filled from live; `None` when the template does not set the list or
+/// it already matches. Channels that match are not sent: `UpdateUserConfig` replaces only the channels it names.
 ///
 /// Filling first and comparing after is the same as comparing only the fields the template sets.
 fn list_update<T: ChannelEntry>(
     wanted: Option<&BTreeMap<Channel, T>>,
     live: Option<&BTreeMap<Channel, T>>,
 ) -> Option<BTreeMap<Channel, T>> {
-    let wanted = wanted?;
-    let mut differs = false;
-    let filled = wanted
+    let differing: BTreeMap<Channel, T> = wanted?
         .iter()
-        .map(|(channel, entry)| {
+        .filter_map(|(channel, entry)| {
             let held = live.and_then(|l| l.get(channel));
             let sent = held.map_or_else(|| entry.clone(), |h| entry.filled_from(h));
-            differs |= held != Some(&sent);
-            (*channel, sent)
+            (held != Some(&sent)).then_some((*channel, sent))
         })
         .collect();
-    differs.then_some(filled)
+    (!differing.is_empty()).then_some(differing)
 }
 
 fn channel_update(wanted: &ChannelConfigs, live: &ChannelConfigs) -> Option<ChannelConfigs> {

@@ -51,6 +51,7 @@ fn spec() -> UserSpec {
         proficiencies: None,
         tags: None,
         adopt_existing: false,
+        password_secret: None,
     }
 }
 
@@ -229,8 +230,8 @@ fn identity_info_lays_the_template_over_the_live_object() {
     );
 }
 
-#[test]
-fn phone_config_absent_auto_accept_and_limit_count_as_false_and_zero() {
+/// A live user with voice settings everywhere, and CHAT and TASK settings of their own.
+fn with_voice_and_chat() -> LiveUser {
     let mut live = created(&spec());
     live.phone_config = PhoneConfig {
         phone_type: Some(PhoneType::DeskPhone),
@@ -239,22 +240,46 @@ fn phone_config_absent_auto_accept_and_limit_count_as_false_and_zero() {
         desk_phone_number: Some("+14255550100".to_owned()),
         persistent_connection: Some(true),
     };
-    // PhoneType unset: not compared, live's is sent back. Persistent and desk number unset: not sent.
+    live.channels.auto_accept = Some(BTreeMap::from([
+        (Channel::Voice, AutoAcceptConfig { auto_accept: true, agent_first_callback_auto_accept: Some(true) }),
+        (Channel::Chat, AutoAcceptConfig { auto_accept: true, agent_first_callback_auto_accept: None }),
+    ]));
+    let acw = |limit: i32, callback: Option<i32>| AfterContactWorkPerChannel {
+        config: AfterContactWorkConfig { time_limit: Some(limit) },
+        agent_first_callback: callback.map(|l| AfterContactWorkConfig { time_limit: Some(l) }),
+    };
+    live.channels.after_contact_work = Some(BTreeMap::from([
+        (Channel::Voice, acw(120, Some(10))),
+        (Channel::Chat, acw(300, None)),
+        (Channel::Task, acw(600, None)),
+    ]));
+    live.channels.phone_number =
+        voice(PhoneNumberConfig { phone_type: PhoneType::DeskPhone, phone_number: Some("+14255550100".to_owned()) });
+    live.channels.persistent_connection = voice(true);
+    live
+}
+
+#[test]
+fn phone_config_absent_auto_accept_and_limit_count_as_false_and_zero() {
+    let live = with_voice_and_chat();
+    // PhoneType, persistent connection and desk number unset: not compared, not sent. The VOICE entries keep
+    // what the template does not set (the agent-first callback settings); CHAT and TASK are not written.
     let s = UserSpec { phone_config: Some(PhoneConfig::default()), ..spec() };
     assert_eq!(
         calls(&s, &OldTemplate::default(), &live),
-        vec![Call::UpdatePhoneConfig(PhoneConfig {
-            phone_type: Some(PhoneType::DeskPhone),
-            auto_accept: Some(false),
-            after_contact_work_time_limit: Some(0),
-            desk_phone_number: None,
-            persistent_connection: None,
+        vec![Call::UpdateUserConfig(ChannelConfigs {
+            auto_accept: voice(AutoAcceptConfig { auto_accept: false, agent_first_callback_auto_accept: Some(true) }),
+            after_contact_work: voice(AfterContactWorkPerChannel {
+                config: AfterContactWorkConfig { time_limit: Some(0) },
+                agent_first_callback: Some(AfterContactWorkConfig { time_limit: Some(10) }),
+            }),
+            ..ChannelConfigs::default()
         })]
     );
 }
 
 #[test]
-fn phone_config_sends_what_it_compares() {
+fn phone_config_is_sent_as_voice_entries_of_what_differs() {
     let live = created(&spec());
     let s = UserSpec {
         phone_config: Some(PhoneConfig {
@@ -268,57 +293,125 @@ fn phone_config_sends_what_it_compares() {
     };
     assert_eq!(
         calls(&s, &OldTemplate::default(), &live),
-        vec![Call::UpdatePhoneConfig(PhoneConfig {
-            phone_type: Some(PhoneType::DeskPhone),
-            auto_accept: Some(false),
-            after_contact_work_time_limit: Some(0),
-            desk_phone_number: Some("+14255550100".to_owned()),
-            persistent_connection: Some(false),
+        vec![Call::UpdateUserConfig(ChannelConfigs {
+            phone_number: voice(PhoneNumberConfig {
+                phone_type: PhoneType::DeskPhone,
+                phone_number: Some("+14255550100".to_owned()),
+            }),
+            ..ChannelConfigs::default()
         })]
     );
-    // Persistent connection and desk number are compared when set.
+    // Persistent connection and desk number are compared when set; a desk number alone keeps the live type.
     let persistent = UserSpec {
         phone_config: Some(PhoneConfig { persistent_connection: Some(true), ..PhoneConfig::default() }),
         ..spec()
     };
     assert_eq!(
         calls(&persistent, &OldTemplate::default(), &live),
-        vec![Call::UpdatePhoneConfig(PhoneConfig {
-            phone_type: Some(PhoneType::SoftPhone),
-            auto_accept: Some(false),
-            after_contact_work_time_limit: Some(0),
-            desk_phone_number: None,
-            persistent_connection: Some(true),
+        vec![Call::UpdateUserConfig(ChannelConfigs {
+            persistent_connection: voice(true),
+            ..ChannelConfigs::default()
+        })]
+    );
+    let desk = UserSpec {
+        phone_config: Some(PhoneConfig {
+            desk_phone_number: Some("+14255550199".to_owned()),
+            ..PhoneConfig::default()
+        }),
+        ..spec()
+    };
+    let mut desk_live = with_voice_and_chat();
+    desk_live.channels.auto_accept =
+        voice(AutoAcceptConfig { auto_accept: false, agent_first_callback_auto_accept: None });
+    desk_live.channels.after_contact_work = voice(AfterContactWorkPerChannel {
+        config: AfterContactWorkConfig { time_limit: Some(0) },
+        agent_first_callback: None,
+    });
+    assert_eq!(
+        calls(&desk, &OldTemplate::default(), &desk_live),
+        vec![Call::UpdateUserConfig(ChannelConfigs {
+            phone_number: voice(PhoneNumberConfig {
+                phone_type: PhoneType::DeskPhone,
+                phone_number: Some("+14255550199".to_owned()),
+            }),
+            ..ChannelConfigs::default()
         })]
     );
 }
 
 #[test]
-fn phone_config_fields_with_a_per_channel_counterpart_are_not_compared() {
-    let mut live = created(&spec());
-    live.phone_config = PhoneConfig {
-        phone_type: Some(PhoneType::DeskPhone),
-        auto_accept: Some(true),
-        after_contact_work_time_limit: Some(0),
-        desk_phone_number: Some("+14255550100".to_owned()),
-        persistent_connection: Some(true),
+fn a_phone_config_change_never_writes_another_channel() {
+    let live = with_voice_and_chat();
+    let s = UserSpec {
+        phone_config: Some(PhoneConfig {
+            auto_accept: Some(true),
+            after_contact_work_time_limit: Some(45),
+            ..PhoneConfig::default()
+        }),
+        ..spec()
     };
+    assert_eq!(
+        calls(&s, &OldTemplate::default(), &live),
+        vec![Call::UpdateUserConfig(ChannelConfigs {
+            after_contact_work: voice(AfterContactWorkPerChannel {
+                config: AfterContactWorkConfig { time_limit: Some(45) },
+                agent_first_callback: Some(AfterContactWorkConfig { time_limit: Some(10) }),
+            }),
+            ..ChannelConfigs::default()
+        })]
+    );
+}
+
+#[test]
+fn voice_settings_reported_only_in_phone_config_are_compared_there() {
+    let mut live = created(&spec());
+    live.channels = ChannelConfigs {
+        auto_accept: Some(BTreeMap::new()),
+        after_contact_work: Some(BTreeMap::new()),
+        phone_number: Some(BTreeMap::new()),
+        persistent_connection: Some(BTreeMap::new()),
+        voice_enhancement: Some(BTreeMap::new()),
+    };
+    live.phone_config = PhoneConfig {
+        phone_type: Some(PhoneType::SoftPhone),
+        auto_accept: Some(true),
+        after_contact_work_time_limit: Some(60),
+        desk_phone_number: None,
+        persistent_connection: Some(false),
+    };
+    let same = UserSpec {
+        phone_config: Some(PhoneConfig {
+            phone_type: Some(PhoneType::SoftPhone),
+            auto_accept: Some(true),
+            after_contact_work_time_limit: Some(60),
+            desk_phone_number: None,
+            persistent_connection: Some(false),
+        }),
+        ..spec()
+    };
+    assert_eq!(calls(&same, &OldTemplate::default(), &live), vec![]);
+}
+
+#[test]
+fn phone_config_fields_with_a_per_channel_counterpart_are_not_compared() {
+    let live = with_voice_and_chat();
     let mut channels = live.channels.clone();
     channels.voice_enhancement = None;
     channels.after_contact_work = None;
     let mut s = UserSpec { phone_config: Some(PhoneConfig::default()), channels, ..spec() };
+    s.phone_config = Some(PhoneConfig { after_contact_work_time_limit: Some(120), ..PhoneConfig::default() });
     // Only the ACW limit is compared; it matches.
     assert_eq!(calls(&s, &OldTemplate::default(), &live), vec![]);
 
     s.phone_config = Some(PhoneConfig { after_contact_work_time_limit: Some(30), ..PhoneConfig::default() });
     assert_eq!(
         calls(&s, &OldTemplate::default(), &live),
-        vec![Call::UpdatePhoneConfig(PhoneConfig {
-            phone_type: Some(PhoneType::DeskPhone),
-            auto_accept: Some(true),
-            after_contact_work_time_limit: Some(30),
-            desk_phone_number: None,
-            persistent_connection: None,
+        vec![Call::UpdateUserConfig(ChannelConfigs {
+            after_contact_work: voice(AfterContactWorkPerChannel {
+                config: AfterContactWorkConfig { time_limit: Some(30) },
+                agent_first_callback: Some(AfterContactWorkConfig { time_limit: Some(10) }),
+            }),
+            ..ChannelConfigs::default()
         })]
     );
 }
@@ -346,7 +439,8 @@ fn per_channel_lists_compare_per_channel_and_only_set_fields() {
     s.channels.phone_number = voice(PhoneNumberConfig { phone_type: PhoneType::DeskPhone, phone_number: None });
     assert_eq!(calls(&s, &OldTemplate::default(), &live), vec![]);
 
-    // One list differs on one channel, another lacks a channel: both go, filled from live; the rest stay out.
+    // One list differs on one channel, another lacks a channel: only those channels go, filled from live; the
+    // channels that match (CHAT) and the lists that match stay out.
     s.channels.auto_accept = Some(BTreeMap::from([
         (Channel::Voice, AutoAcceptConfig { auto_accept: false, agent_first_callback_auto_accept: None }),
         (Channel::Chat, AutoAcceptConfig { auto_accept: false, agent_first_callback_auto_accept: None }),
@@ -355,10 +449,7 @@ fn per_channel_lists_compare_per_channel_and_only_set_fields() {
     assert_eq!(
         calls(&s, &OldTemplate::default(), &live),
         vec![Call::UpdateUserConfig(ChannelConfigs {
-            auto_accept: Some(BTreeMap::from([
-                (Channel::Voice, AutoAcceptConfig { auto_accept: false, agent_first_callback_auto_accept: Some(true) }),
-                (Channel::Chat, AutoAcceptConfig { auto_accept: false, agent_first_callback_auto_accept: None }),
-            ])),
+            auto_accept: voice(AutoAcceptConfig { auto_accept: false, agent_first_callback_auto_accept: Some(true) }),
             voice_enhancement: Some(BTreeMap::from([(Channel::Voice, VoiceEnhancementMode::NoiseSuppression)])),
             ..ChannelConfigs::default()
         })]
@@ -550,7 +641,6 @@ fn a_change_in_every_family_gives_the_calls_in_the_specs_order() {
         got,
         [
             "UpdateUserIdentityInfo",
-            "UpdateUserPhoneConfig",
             "UpdateUserConfig",
             "UpdateUserRoutingProfile",
             "UpdateUserHierarchy",
@@ -749,6 +839,7 @@ fn user_spec() -> impl Strategy<Value = UserSpec> {
                     proficiencies: profs,
                     tags,
                     adopt_existing: false,
+                    password_secret: None,
                 }
             },
         )

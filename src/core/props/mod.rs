@@ -17,11 +17,13 @@ use std::ops::RangeInclusive;
 use serde_json::Value;
 
 use super::arn::{InstanceArn, ResourceKind};
+use super::identity;
 use super::model::{
     AfterContactWorkConfig, AfterContactWorkPerChannel, AutoAcceptConfig, Channel, ChannelConfigs, IdentityInfo,
     OWNER_TAG_KEY, OldTemplate, PhoneConfig, PhoneNumberConfig, PhoneType, Proficiencies, ProficiencyKey, Tags,
     UserSpec, VoiceEnhancementMode,
 };
+use super::password_secret::{PasswordSecret, SecretArn};
 use super::secret::Secret;
 use reader::{Errors, Obj, entries};
 use rules::{
@@ -29,7 +31,7 @@ use rules::{
     identity_info, password, phone_config, phone_number_config, proficiencies, resource_arn, security_profiles, tags,
     username,
 };
-use scalar::describe;
+use scalar::{ARN_ECHO_CHARS, describe, quote};
 
 /// At most this many template tags: Connect allows 50 per user and the owner tag takes one.
 pub const MAX_TEMPLATE_TAGS: usize = 49;
@@ -86,6 +88,8 @@ pub const PROPERTIES: &[&str] = &[
     "UserProficiencies",
     "Tags",
     "AdoptExisting",
+    "PasswordSecretArn",
+    "PasswordSecretJsonKey",
     "ReconcileToken",
 ];
 /// Added by CloudFormation to `ResourceProperties`; not properties of the user.
@@ -175,6 +179,7 @@ pub fn parse(properties: &Value) -> Result<UserSpec, Invalid> {
     let adopt_existing = top.opt("AdoptExisting").and_then(|f| f.boolean(e)).unwrap_or(false);
     // Never sent to Connect: changing it is how a template asks CloudFormation for an Update, which reconciles.
     top.opt("ReconcileToken").and_then(|f| f.string_len(e, 0, 1024));
+    let password_secret = password_secret(e, &top);
 
     let (Some(instance), Some(username), Some(routing_profile), Some(security_profiles), true) =
         (instance, username, routing_profile, security_profiles, e.0.is_empty())
@@ -197,7 +202,48 @@ pub fn parse(properties: &Value) -> Result<UserSpec, Invalid> {
         proficiencies,
         tags,
         adopt_existing,
+        password_secret,
     })
+}
+
+/// Longest `PasswordSecretJsonKey` accepted: a JSON key has no limit of its own, a secret holds 64 KiB at most.
+const MAX_JSON_KEY_CHARS: usize = 1024;
+
+/// `PasswordSecretArn` and `PasswordSecretJsonKey`: the secret holding the password, instead of `Password`.
+/// Read only when a user is created; here only their shapes and combination are checked.
+fn password_secret(e: &mut Errors, top: &Obj) -> Option<PasswordSecret> {
+    let json_key = top.opt("PasswordSecretJsonKey").and_then(|f| f.string_len(e, 1, MAX_JSON_KEY_CHARS));
+    let Some(f) = top.opt("PasswordSecretArn") else {
+        if top.has("PasswordSecretJsonKey") {
+            e.add("PasswordSecretJsonKey", "applies only with PasswordSecretArn: set PasswordSecretArn, or remove it");
+        }
+        return None;
+    };
+    if top.has("Password") {
+        e.add(&f.path, "excludes Password: set Password or PasswordSecretArn, not both");
+    }
+    let s = f.string(e)?;
+    match SecretArn::parse(s) {
+        Ok(arn) => Some(PasswordSecret { arn, json_key }),
+        Err(_) => {
+            e.add(
+                &f.path,
+                format!(
+                    "expected a Secrets Manager secret ARN, arn:<partition>:secretsmanager:<region>:<12-digit \
+                     account>:secret:<name>, got {}",
+                    quote(s, ARN_ECHO_CHARS)
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// What a password breaks of Connect's password rules (8–64 characters, no whitespace, a lower-case letter, an
+/// upper-case letter, a digit), in words that never quote it; empty when it passes. For `Password` and for the
+/// value read from `PasswordSecretArn` alike.
+pub fn password_problems(password: &str) -> Vec<&'static str> {
+    shape::password_problems(password)
 }
 
 /// What the plan needs of `OldResourceProperties`, read leniently: never fails, skips what it cannot read
@@ -225,4 +271,32 @@ pub fn old_template(properties: &Value) -> OldTemplate {
     old.hierarchy_group = properties.get("HierarchyGroupArn").is_some_and(|v| !v.is_null());
     old.password = properties.get("Password").and_then(Value::as_str).map(Secret::new);
     old
+}
+
+/// `InstanceArn`, read leniently: the instance, when the value is one, whatever else is wrong with the properties.
+/// Validation needs it before the rest: its account decides whether the function can reach it, and its
+/// identity-management type adds rules (docs/real-connect.md §4, §6).
+pub fn instance_arn(properties: &Value) -> Option<InstanceArn> {
+    properties.get("InstanceArn").and_then(Value::as_str).and_then(|s| InstanceArn::parse(s).ok())
+}
+
+/// What the rules of the identity-management types look at, read leniently from the properties, so that those
+/// problems are reported beside any other. A member counts as given when present and not `null`; the names only
+/// when they are non-empty strings, as Connect requires them. `create` says the request is a Create; unless the
+/// template asks to adopt an existing user, its properties then go to `CreateUser`.
+pub fn identity_facts(properties: &Value, create: bool) -> identity::Facts<'_> {
+    let given = |v: Option<&Value>| v.is_some_and(|v| !v.is_null());
+    let info = properties.get("IdentityInfo");
+    let name = |key: &str| info.and_then(|i| i.get(key)).and_then(Value::as_str).is_some_and(|s| !s.is_empty());
+    let adopts = properties.get("AdoptExisting").is_some_and(|v| scalar::boolean(v) == Some(true));
+    identity::Facts {
+        creates: create && !adopts,
+        username: properties.get("Username").and_then(Value::as_str),
+        password: given(properties.get("Password")),
+        password_secret: given(properties.get("PasswordSecretArn")),
+        first_name: name("FirstName"),
+        last_name: name("LastName"),
+        email: given(info.and_then(|i| i.get("Email"))),
+        directory_user_id: given(properties.get("DirectoryUserId")),
+    }
 }

@@ -48,6 +48,14 @@ pub(super) fn username(e: &mut Errors, f: &Field) -> Option<String> {
         e.add(&f.path, format!("may contain only letters, digits and _ . @ -, got {}", quote(s, ECHO_CHARS)));
         return None;
     }
+    // Connect takes an @ only in an e-mail address (docs/real-connect.md §4), whatever the instance's type.
+    if s.contains('@') && !shape::is_email(s) {
+        e.add(
+            &f.path,
+            format!("may contain @ only as an e-mail address (name@example.com), got {}", quote(s, ECHO_CHARS)),
+        );
+        return None;
+    }
     Some(s.to_owned())
 }
 
@@ -98,7 +106,14 @@ fn personal(e: &mut Errors, f: &Field, max: usize) -> Option<String> {
     check_len(e, &f.path, s, 0, max).then(|| s.to_owned())
 }
 
-/// An e-mail address; personal, so never quoted.
+/// `IdentityInfo.Email`: a string, and nothing more. Connect's API gives it no pattern and no length
+/// (docs/connect-user.md §1), so an address it would take is never refused here; personal, so never quoted.
+pub(super) fn any_email(e: &mut Errors, f: &Field) -> Option<String> {
+    personal(e, f, usize::MAX)
+}
+
+/// `IdentityInfo.SecondaryEmail`: an e-mail address of at most 265 characters, Connect's pattern for it;
+/// personal, so never quoted.
 pub(super) fn email(e: &mut Errors, f: &Field) -> Option<String> {
     let s = personal(e, f, 265)?;
     if !shape::is_email(&s) {
@@ -130,7 +145,7 @@ pub(super) fn identity_info(e: &mut Errors, f: &Field) -> Option<IdentityInfo> {
     Some(IdentityInfo {
         first_name: o.opt("FirstName").and_then(|f| personal(e, &f, 255)),
         last_name: o.opt("LastName").and_then(|f| personal(e, &f, 300)),
-        email: o.opt("Email").and_then(|f| email(e, &f)),
+        email: o.opt("Email").and_then(|f| any_email(e, &f)),
         secondary_email: o.opt("SecondaryEmail").and_then(|f| email(e, &f)),
         mobile: o.opt("Mobile").and_then(|f| personal(e, &f, 16)).and_then(|m| {
             let valid = shape::is_e164(&m);

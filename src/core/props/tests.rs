@@ -67,6 +67,7 @@ fn seed_spec() -> UserSpec {
         proficiencies: None,
         tags: Some(Tags::from([("team".to_owned(), "support".to_owned()), ("env".to_owned(), "test".to_owned())])),
         adopt_existing: false,
+        password_secret: None,
     }
 }
 
@@ -434,6 +435,18 @@ fn username_length() {
 }
 
 #[test]
+fn an_at_sign_in_a_username_only_in_an_email_shape() {
+    assert!(parse(&seed_with(|p| p["Username"] = json!("john.doe@example.com"))).is_ok());
+    for bad in ["john@doe", "john@", "@example.com", "a@b@example.com"] {
+        fails_once(
+            &seed_with(|p| p["Username"] = json!(bad)),
+            "Username",
+            &format!("may contain @ only as an e-mail address (name@example.com), got {bad:?}"),
+        );
+    }
+}
+
+#[test]
 fn username_characters() {
     fails_once(
         &seed_with(|p| p["Username"] = json!("john doe")),
@@ -495,12 +508,19 @@ fn first_and_last_name_lengths_count_characters() {
     );
 }
 
+/// `Email` has no pattern in the Connect API: what Connect takes is never refused here (connect-user.md §1).
+/// `SecondaryEmail` has one.
 #[test]
-fn email_shape() {
+fn email_takes_what_connect_takes_and_secondary_email_is_an_address() {
+    for email in ["john.doe", "o'brien@intranet", "jöhn@exämple.de", &format!("{}@example.com", "a".repeat(300))] {
+        let props = seed_with(|p| p["IdentityInfo"]["Email"] = json!(email));
+        let parsed = parse(&props).map(|s| s.identity_info.and_then(|i| i.email));
+        assert_eq!(parsed, Ok(Some(email.to_owned())), "{email}");
+    }
     fails_once(
-        &seed_with(|p| p["IdentityInfo"]["Email"] = json!("john.doe")),
+        &seed_with(|p| p["IdentityInfo"]["Email"] = json!(7)),
         "IdentityInfo.Email",
-        "expected an e-mail address like name@example.com",
+        "expected a string, got a number",
     );
     fails_once(
         &seed_with(|p| p["IdentityInfo"]["SecondaryEmail"] = json!("a@b")),
@@ -515,8 +535,9 @@ fn no_message_quotes_personal_data() {
         p["IdentityInfo"] = json!({"FirstName": "Zoë-Personal".repeat(30), "LastName": 7, "Email": "zoe.personal",
             "SecondaryEmail": "zoe@personal", "Mobile": "0415-personal"});
     });
+    // Email, any string Connect would take, is no problem; the four others are.
     let errors = errors(&props);
-    assert_eq!(errors.len(), 5, "{errors:#?}");
+    assert_eq!(errors.len(), 4, "{errors:#?}");
     for error in &errors {
         assert!(!error.message.contains("ersonal") && !error.message.contains('7'), "{error}");
         assert!(error.path.starts_with("IdentityInfo."), "{error}");
@@ -918,7 +939,6 @@ fn every_problem_is_reported_in_one_reason() {
             "RoutingProfileArn",
             "SecurityProfileArns",
             "Password",
-            "IdentityInfo.Email",
             "IdentityInfo.Mobile",
             "PhoneConfig.PhoneType",
             "PhoneConfig.AutoAccept",
@@ -1078,4 +1098,38 @@ proptest! {
     ) {
         check_outcome(&seed_with(|p| _ = p.insert(name.to_owned(), value)));
     }
+}
+
+// ---- what validation reads before the rest ---------------------------------------------------------------------
+
+#[test]
+fn the_instance_and_the_identity_facts_are_read_whatever_else_is_wrong() {
+    let props = seed_with(|p| {
+        p["Username"] = json!("john doe");
+        p["IdentityInfo"] = json!({"FirstName": "", "LastName": "Doe", "Email": null});
+        p.insert("DirectoryUserId".into(), json!(7));
+        p.insert("AdoptExisting".into(), json!("yes"));
+    });
+    assert!(parse(&props).is_err());
+    assert_eq!(instance_arn(&props).map(|i| i.to_string()).as_deref(), Some(INSTANCE));
+    assert_eq!(
+        identity_facts(&props, true),
+        identity::Facts {
+            creates: true,
+            username: Some("john doe"),
+            password: false,
+            password_secret: false,
+            first_name: false,
+            last_name: true,
+            email: false,
+            directory_user_id: true,
+        }
+    );
+    assert_eq!(instance_arn(&json!({"InstanceArn": "arn:aws:connect:x"})), None);
+    // A template that adopts, and any Update, sends no password to CreateUser.
+    let adopting = seed_with(|p| _ = p.insert("AdoptExisting".into(), json!("true")));
+    assert!(!identity_facts(&adopting, true).creates);
+    assert!(!identity_facts(&seed(), false).creates);
+    let with_password = seed_with(|p| _ = p.insert("Password".into(), json!(PASSWORD)));
+    assert!(identity_facts(&with_password, true).password && !identity_facts(&seed(), true).password);
 }

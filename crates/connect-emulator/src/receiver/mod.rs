@@ -238,9 +238,14 @@ impl Receiver {
 
     /// A SigV4 URL: `X-Amz-Date` is now (whole seconds), `X-Amz-Expires` is `valid_for` in whole seconds.
     pub fn url_sigv4_expiring_in(&self, valid_for: Duration) -> String {
-        let now = SystemTime::now();
-        let date_secs = epoch_secs(now);
-        let query = sigv4_query(&amz_date(now), &self.signature, valid_for);
+        self.url_sigv4_signed_at(SystemTime::now(), valid_for)
+    }
+
+    /// A SigV4 URL signed at `signed` (whole seconds) and valid for `valid_for` after it: a request that
+    /// CloudFormation signed a while before the function got it (an SNS hop, a Lambda retry).
+    pub fn url_sigv4_signed_at(&self, signed: SystemTime, valid_for: Duration) -> String {
+        let date_secs = epoch_secs(signed);
+        let query = sigv4_query(&amz_date(signed), &self.signature, valid_for);
         self.issue(query, UNIX_EPOCH + Duration::from_secs(date_secs + valid_for.as_secs()))
     }
 
