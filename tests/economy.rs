@@ -73,6 +73,27 @@ async fn describe_instance_is_asked_once_per_instance_even_when_denied() {
     );
 }
 
+/// A stack creating many users at once sends its requests together: they wait for the first one's answer
+/// instead of each asking.
+#[tokio::test]
+async fn describe_instance_is_asked_once_by_requests_that_arrive_together() {
+    let world = std::sync::Arc::new(World::start().await);
+    world.emulator.set_latency("DescribeInstance", std::time::Duration::from_millis(300));
+    let mut requests = tokio::task::JoinSet::new();
+    for n in 0..10 {
+        let mut props = minimal(&world);
+        props["Username"] = json!(format!("together.{n}"));
+        let (world, event) = (world.clone(), world.create_event(props));
+        requests.spawn(async move { world.invoke(event).await });
+    }
+    while let Some(result) = requests.join_next().await {
+        assert!(matches!(result, Ok(Ok(_))), "{result:?}");
+    }
+    let asked = world.emulator.calls().into_iter().filter(|c| c.operation == "DescribeInstance").count();
+    assert_eq!(asked, 1, "DescribeInstance was asked {asked} times");
+    assert_eq!(world.emulator.user_count(), 10);
+}
+
 #[tokio::test]
 async fn a_replayed_create_reads_and_writes_nothing_more() {
     let world = World::start().await;

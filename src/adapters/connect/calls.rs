@@ -233,12 +233,15 @@ impl Connect for SdkConnect {
         Ok(())
     }
 
-    /// Asked once per instance per execution environment: the answer, a denial or another final error included,
-    /// is kept (see [`SdkConnect`]). A transient failure is not kept, so the next request asks again.
+    /// Asked once per instance per execution environment, however many requests ask at once: the answer, a
+    /// denial or another final error included, is kept (see [`SdkConnect`]). A transient failure is not kept, so
+    /// the next request asks again.
     async fn describe_instance(&self, instance: &InstanceArn) -> Result<InstanceInfo, ConnectError> {
         const OP: &str = "DescribeInstance";
-        if let Some(known) = self.known_instance(instance) {
-            return known;
+        let slot = self.instance_slot(instance);
+        let mut kept = slot.lock().await;
+        if let Some(known) = kept.as_ref() {
+            return known.clone();
         }
         let answer = self
             .client(instance)
@@ -253,7 +256,7 @@ impl Connect for SdkConnect {
                 Ok(InstanceInfo { identity_management: kind.and_then(IdentityManagement::parse) })
             });
         if !answer.as_ref().is_err_and(ConnectError::is_retryable) {
-            self.keep_instance(instance, &answer);
+            *kept = Some(answer.clone());
         }
         answer
     }

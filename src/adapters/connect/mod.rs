@@ -39,8 +39,12 @@ pub struct SdkConnect {
     clients: Arc<Mutex<HashMap<String, Client>>>,
     /// Instance ARN → `DescribeInstance`'s answer, a denial included: neither changes while the function runs,
     /// and one call per instance per execution environment is the whole cost of the identity-type rules.
-    instances: Arc<Mutex<HashMap<String, Result<InstanceInfo, ConnectError>>>>,
+    instances: Arc<Mutex<HashMap<String, InstanceSlot>>>,
 }
+
+/// One instance's kept answer. An async lock, held across the call: requests that arrive together (a stack
+/// creating many users at once) wait for the first one's answer instead of each asking.
+type InstanceSlot = Arc<tokio::sync::Mutex<Option<Result<InstanceInfo, ConnectError>>>>;
 
 fn timeouts() -> TimeoutConfig {
     TimeoutConfig::builder().connect_timeout(CONNECT_TIMEOUT).operation_attempt_timeout(ATTEMPT_TIMEOUT).build()
@@ -64,13 +68,9 @@ impl SdkConnect {
             .clone()
     }
 
-    /// What `DescribeInstance` answered for `instance` in this execution environment, if it was asked.
-    fn known_instance(&self, instance: &InstanceArn) -> Option<Result<InstanceInfo, ConnectError>> {
-        self.instances.lock().unwrap_or_else(PoisonError::into_inner).get(instance.as_str()).cloned()
-    }
-
-    fn keep_instance(&self, instance: &InstanceArn, answer: &Result<InstanceInfo, ConnectError>) {
-        self.instances.lock().unwrap_or_else(PoisonError::into_inner).insert(instance.to_string(), answer.clone());
+    /// Where `DescribeInstance`'s answer for `instance` is kept in this execution environment.
+    fn instance_slot(&self, instance: &InstanceArn) -> InstanceSlot {
+        self.instances.lock().unwrap_or_else(PoisonError::into_inner).entry(instance.to_string()).or_default().clone()
     }
 
     /// The standard AWS configuration chain (region, credentials, `AWS_ENDPOINT_URL` /
