@@ -5,8 +5,8 @@
 //! it on every deployment. Clients are kept per region, because a secret is read from its own region's endpoint
 //! whatever region the function runs in.
 
+use super::connect::causes;
 use std::collections::HashMap;
-use std::error::Error as StdError;
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
@@ -175,23 +175,6 @@ fn sdk_error(err: SdkError<GetSecretValueError>) -> SecretsError {
         SdkError::ConstructionFailure(_) => error(SecretsErrorKind::Other, "InvalidInput", causes(&err)),
         _ => error(SecretsErrorKind::Other, "SdkError", causes(&err)),
     }
-}
-
-/// The chain of causes under an error, joined with `": "`, repeats dropped.
-fn causes(err: &(dyn StdError + 'static)) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut next = err.source();
-    while let Some(e) = next {
-        let text = e.to_string();
-        if !text.is_empty() && parts.last().is_none_or(|last| !last.contains(&text)) {
-            parts.push(text);
-        }
-        next = e.source();
-    }
-    if parts.is_empty() {
-        parts.push(err.to_string());
-    }
-    parts.join(": ")
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use super::props;
+use super::props::json_kind;
 use super::secret::Secret;
 
 /// `arn:<partition>:secretsmanager:<region>:<12-digit account>:secret:<name>`.
@@ -158,7 +159,9 @@ pub fn password(value: SecretValue, json_key: Option<&str>) -> Result<Secret, Pa
             match object.remove(key) {
                 None => return Err(PasswordSecretError::MissingKey(key.to_owned())),
                 Some(Value::String(s)) => Secret::new(s),
-                Some(other) => return Err(PasswordSecretError::NotAString { key: key.to_owned(), kind: kind(&other) }),
+                Some(other) => {
+                    return Err(PasswordSecretError::NotAString { key: key.to_owned(), kind: json_kind(&other) });
+                }
             }
         }
     };
@@ -167,17 +170,6 @@ pub fn password(value: SecretValue, json_key: Option<&str>) -> Result<Secret, Pa
         return Err(PasswordSecretError::Rules(problems.join(", ")));
     }
     Ok(password)
-}
-
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
 }
 
 #[cfg(test)]

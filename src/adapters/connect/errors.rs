@@ -93,8 +93,8 @@ where
 }
 
 /// The chain of causes under an SDK error, joined with `": "`, with repeats dropped and URLs cut
-/// before their query strings (which may hold signatures).
-pub(super) fn causes(err: &(dyn StdError + 'static)) -> String {
+/// before their query strings (which may hold signatures). Every AWS SDK adapter reports its errors with it.
+pub(crate) fn causes(err: &(dyn StdError + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut next = err.source();
     while let Some(e) = next {

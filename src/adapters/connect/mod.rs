@@ -6,6 +6,8 @@ mod calls;
 mod convert;
 mod errors;
 
+pub(crate) use errors::causes;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;

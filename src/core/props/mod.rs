@@ -8,6 +8,8 @@ mod reader;
 mod rules;
 mod scalar;
 mod shape;
+
+pub(crate) use scalar::kind as json_kind;
 #[cfg(test)]
 mod tests;
 

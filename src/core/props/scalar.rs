@@ -25,7 +25,7 @@ pub(super) fn describe(value: &Value) -> String {
 }
 
 /// What kind of JSON value `value` is, without its content: for personal data, which no message may quote.
-pub(super) fn kind(value: &Value) -> &'static str {
+pub(crate) fn kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
