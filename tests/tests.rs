@@ -6,6 +6,7 @@ mod architecture;
 mod binary;
 mod connect_client;
 mod economy;
+mod ecosystem;
 mod faults;
 mod fuzz;
 mod lifecycle;

@@ -150,6 +150,10 @@ pub enum RequestError {
     /// `ServiceTimeout` is not a whole number of seconds; carries the value as JSON.
     #[error("ServiceTimeout must be a whole number of seconds, got {0}")]
     BadServiceTimeout(String),
+    /// The request passed the checks above but not CloudFormation's shape (a field of the wrong type, a
+    /// missing `ResourceType`), as `aws_lambda_events` reads it.
+    #[error("the request does not have CloudFormation's shape: {0}")]
+    Shape(String),
     /// A field of the payload could not be read at all (see [`Payload::read`]).
     #[error("{field} could not be read: it {reason}")]
     Unreadable {
@@ -202,12 +206,13 @@ impl Request {
             Some(_) if kind == RequestType::Delete => Value::Object(Default::default()),
             Some(_) => return Err(RequestError::NotAnObjectField("ResourceProperties")),
         };
-        let old_properties = match (kind, object.get("OldResourceProperties")) {
-            (RequestType::Update, Some(p @ Value::Object(_))) => p.clone(),
+        match (kind, object.get("OldResourceProperties")) {
             (RequestType::Update, None) => return Err(RequestError::Missing("OldResourceProperties")),
-            (RequestType::Update, Some(_)) => return Err(RequestError::NotAnObjectField("OldResourceProperties")),
-            _ => Value::Null,
-        };
+            (RequestType::Update, Some(p)) if !p.is_object() => {
+                return Err(RequestError::NotAnObjectField("OldResourceProperties"));
+            }
+            _ => {}
+        }
         let physical_resource_id = object.get("PhysicalResourceId").and_then(Value::as_str).map(str::to_owned);
         if kind != RequestType::Create && physical_resource_id.as_deref().is_none_or(str::is_empty) {
             return Err(RequestError::Missing("PhysicalResourceId"));
@@ -216,7 +221,57 @@ impl Request {
             None | Some(Value::Null) => None,
             Some(value) => Some(seconds(value).ok_or_else(|| RequestError::BadServiceTimeout(value.to_string()))?),
         };
+        // Everything a clear reason needs has been checked above; the request's shape is the ecosystem's own. A
+        // Delete's unusable properties are replaced first: it never reads them.
+        let mut shaped = object.clone();
+        shaped.insert("ResourceProperties".to_owned(), properties);
+        let (kind, properties, old_properties, physical_resource_id) = typed(Value::Object(shaped))?;
         Ok(Self { kind, properties, old_properties, physical_resource_id, service_timeout })
+    }
+}
+
+/// What [`typed`] takes from a request: kind, properties, old properties, physical id.
+type TypedParts = (RequestType, Value, Value, Option<String>);
+
+/// The request read with `aws_lambda_events`' types: CloudFormation's own shape when it carries a ResponseURL,
+/// the CDK Provider framework's (which has none) otherwise. Their `Debug` shows the raw URL and properties, so
+/// they are taken apart here and never kept.
+fn typed(shaped: Value) -> Result<TypedParts, RequestError> {
+    use aws_lambda_events::cloudformation::{self as cfn, provider};
+    let shape = |e: serde_json::Error| {
+        RequestError::Shape(e.to_string().split(" at line").next().unwrap_or_default().to_owned())
+    };
+    if shaped.get("ResponseURL").is_some_and(Value::is_string) {
+        return match serde_json::from_value(shaped).map_err(shape)? {
+            cfn::CloudFormationCustomResourceRequest::Create(r) => {
+                Ok((RequestType::Create, r.resource_properties, Value::Null, None))
+            }
+            cfn::CloudFormationCustomResourceRequest::Update(r) => Ok((
+                RequestType::Update,
+                r.resource_properties,
+                r.old_resource_properties,
+                Some(r.physical_resource_id),
+            )),
+            cfn::CloudFormationCustomResourceRequest::Delete(r) => {
+                Ok((RequestType::Delete, r.resource_properties, Value::Null, Some(r.physical_resource_id)))
+            }
+            _ => Err(RequestError::Shape("a RequestType this handler does not know".to_owned())),
+        };
+    }
+    match serde_json::from_value(shaped).map_err(shape)? {
+        provider::CloudFormationCustomResourceRequest::Create(r) => {
+            Ok((RequestType::Create, r.common.resource_properties, Value::Null, None))
+        }
+        provider::CloudFormationCustomResourceRequest::Update(r) => Ok((
+            RequestType::Update,
+            r.common.resource_properties,
+            r.old_resource_properties,
+            Some(r.physical_resource_id),
+        )),
+        provider::CloudFormationCustomResourceRequest::Delete(r) => {
+            Ok((RequestType::Delete, r.common.resource_properties, Value::Null, Some(r.physical_resource_id)))
+        }
+        _ => Err(RequestError::Shape("a RequestType this handler does not know".to_owned())),
     }
 }
 
@@ -230,7 +285,9 @@ fn seconds(value: &Value) -> Option<Duration> {
 }
 
 /// The requests inside a payload: the payload itself, or the message of every SNS record, each read from
-/// its text like the payload. A record without a message is kept as the error text, so the caller can log it.
+/// its text like the payload. An SNS notification is read as `aws_lambda_events`' `SnsEvent`; one that lacks
+/// part of that shape still has each record's `Sns.Message` read, so no request it carries goes unanswered. A
+/// record without a message is kept as the error text, so the caller can log it.
 pub fn unwrap_sns(payload: Payload) -> Vec<Result<Payload, String>> {
     let Some(records) = payload.value.get("Records").and_then(Value::as_array) else {
         return vec![Ok(payload)];
@@ -239,11 +296,17 @@ pub fn unwrap_sns(payload: Payload) -> Vec<Result<Payload, String>> {
     if records.is_empty() || !records.iter().all(is_sns) {
         return vec![Ok(payload)];
     }
-    records
-        .iter()
-        .map(|record| {
-            let message = record.pointer("/Sns/Message").and_then(Value::as_str).ok_or("SNS record without Message")?;
-            let request = Payload::read(message);
+    let messages: Vec<Option<String>> =
+        match serde_json::from_value::<aws_lambda_events::sns::SnsEvent>(payload.value.clone()) {
+            Ok(event) => event.records.into_iter().map(|r| Some(r.sns.message)).collect(),
+            Err(_) => {
+                records.iter().map(|r| r.pointer("/Sns/Message").and_then(Value::as_str).map(str::to_owned)).collect()
+            }
+        };
+    messages
+        .into_iter()
+        .map(|message| {
+            let request = Payload::read(&message.ok_or("SNS record without Message")?);
             if request.value.is_null() {
                 return Err("SNS message is not a JSON object".to_owned());
             }

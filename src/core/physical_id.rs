@@ -57,6 +57,7 @@ mod tests {
 
     fn request(kind: &str) -> Option<Request> {
         let mut raw = json!({"RequestType": kind, "StackId": "s", "RequestId": "r-1", "LogicalResourceId": "User",
+            "ResourceType": "Custom::ConnectUser",
             "ResourceProperties": {}, "OldResourceProperties": {}});
         if kind != "Create" {
             raw["PhysicalResourceId"] = json!(USER);

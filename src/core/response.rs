@@ -134,14 +134,17 @@ pub fn provider_reason(reason: &str) -> String {
     format!("{}{CUT_MARK}", cut(reason, MAX_PROVIDER_REASON_BYTES - CUT_MARK.len()))
 }
 
-/// The document a provider-mode invocation returns to the CDK framework.
+/// The document a provider-mode invocation returns to the CDK framework: `aws_lambda_events`' type of the
+/// Provider framework's `onEvent` answer. (A failure is not returned but raised, with [`provider_reason`].)
 pub fn provider_result(outcome: &Outcome) -> serde_json::Value {
-    match outcome {
-        Outcome::Success { physical_id, data } => serde_json::json!({
-            "PhysicalResourceId": physical_id, "Data": data, "NoEcho": false
-        }),
-        Outcome::Failed { physical_id, .. } => serde_json::json!({ "PhysicalResourceId": physical_id }),
+    let mut result = aws_lambda_events::cloudformation::provider::CloudFormationCustomResourceResponse::<
+        BTreeMap<String, String>,
+    >::default();
+    result.physical_resource_id = Some(outcome.physical_id().to_owned());
+    if let Outcome::Success { data, .. } = outcome {
+        result.data = data.clone();
     }
+    serde_json::to_value(result).unwrap_or(serde_json::Value::Null)
 }
 
 #[cfg(test)]
