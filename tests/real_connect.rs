@@ -82,6 +82,14 @@ fn statuses(world: &World, operation: &str) -> Vec<u16> {
     world.emulator.calls().into_iter().filter(|c| c.operation == operation).map(|c| c.status).collect()
 }
 
+/// Someone deletes the user outside CloudFormation, through the SDK.
+async fn delete_by_hand(world: &World, arn: &str) {
+    SdkConnect::for_endpoint(&world.emulator.endpoint_url(), Seed::REGION)
+        .delete_user(&UserArn::parse(arn).unwrap())
+        .await
+        .unwrap();
+}
+
 fn operations(world: &World) -> Vec<String> {
     world.emulator.calls().into_iter().map(|c| c.operation).collect()
 }
@@ -155,10 +163,7 @@ async fn a_delete_counts_not_found_as_gone_once_it_persists() {
     // Given a user deleted by hand
     let world = world(Emulator::builder()).await;
     let arn = world.create_john().await;
-    SdkConnect::for_endpoint(&world.emulator.endpoint_url(), Seed::REGION)
-        .delete_user(&UserArn::parse(&arn).unwrap())
-        .await
-        .unwrap();
+    delete_by_hand(&world, &arn).await;
     world.emulator.clear_calls();
 
     // When
@@ -175,10 +180,7 @@ async fn an_update_of_a_user_that_is_gone_fails_at_once() {
     // Given a user from an earlier request, deleted by hand: not-found means gone, without waiting
     let world = world(Emulator::builder()).await;
     let arn = world.create_john().await;
-    SdkConnect::for_endpoint(&world.emulator.endpoint_url(), Seed::REGION)
-        .delete_user(&UserArn::parse(&arn).unwrap())
-        .await
-        .unwrap();
+    delete_by_hand(&world, &arn).await;
     world.emulator.clear_calls();
 
     // When

@@ -28,6 +28,41 @@ pub enum ArnError {
     },
 }
 
+/// The head every AWS ARN shares, `arn:<partition>:<service>:<region>:<account>:<resource>`, checked: a
+/// partition of the `aws` family, a 12-digit account. The region is given as written (some services have none);
+/// [`is_region`] checks one. Each ARN type of the crate judges its service and resource.
+pub(crate) struct ArnHead<'a> {
+    pub(crate) partition: &'a str,
+    pub(crate) service: &'a str,
+    pub(crate) region: &'a str,
+    pub(crate) account: &'a str,
+    pub(crate) resource: &'a str,
+}
+
+impl<'a> ArnHead<'a> {
+    /// Splits `value`; `None` when it is no ARN of an AWS partition and account.
+    pub(crate) fn split(value: &'a str) -> Option<Self> {
+        let mut parts = value.splitn(6, ':');
+        let (Some("arn"), Some(partition), Some(service), Some(region), Some(account), Some(resource)) =
+            (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return None;
+        };
+        let partition_ok = partition.starts_with("aws") && is_lower(partition);
+        let account_ok = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
+        (partition_ok && account_ok).then_some(Self { partition, service, region, account, resource })
+    }
+}
+
+fn is_lower(s: &str) -> bool {
+    s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// A region as ARNs write it: `us-east-1`.
+pub(crate) fn is_region(s: &str) -> bool {
+    !s.is_empty() && is_lower(s)
+}
+
 /// `arn:<partition>:connect:<region>:<account>:instance/<instance id>`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct InstanceArn {
@@ -43,21 +78,8 @@ impl InstanceArn {
     /// Parses `arn:<partition>:connect:<region>:<12-digit account>:instance/<id>`.
     pub fn parse(value: &str) -> Result<Self, ArnError> {
         let bad = || ArnError::NotAnInstance(value.to_owned());
-        let mut parts = value.splitn(6, ':');
-        let (Some("arn"), Some(partition), Some("connect"), Some(region), Some(account), Some(rest)) =
-            (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return Err(bad());
-        };
-        let partition_ok = partition.starts_with("aws")
-            && partition.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-        let region_ok =
-            !region.is_empty() && region.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-        let account_ok = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
-        let id = rest.strip_prefix("instance/").ok_or_else(bad)?;
-        if !(partition_ok && region_ok && account_ok && is_id(id)) {
-            return Err(bad());
-        }
+        let head = ArnHead::split(value).filter(|h| h.service == "connect" && is_region(h.region)).ok_or_else(bad)?;
+        let id = head.resource.strip_prefix("instance/").filter(|id| is_id(id)).ok_or_else(bad)?;
         Ok(Self { id_start: value.len() - id.len(), arn: value.to_owned() })
     }
 

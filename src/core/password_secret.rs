@@ -9,6 +9,7 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
+use super::arn::{ArnHead, is_region};
 use super::props;
 use super::props::json_kind;
 use super::secret::Secret;
@@ -43,30 +44,13 @@ impl SecretArn {
         if value.len() > MAX_ARN_CHARS {
             return Err(bad());
         }
-        let mut parts = value.splitn(7, ':');
-        let (
-            Some("arn"),
-            Some(partition),
-            Some("secretsmanager"),
-            Some(region),
-            Some(account),
-            Some("secret"),
-            Some(name),
-        ) = (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return Err(bad());
-        };
-        let lower = |s: &str| s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-        let ok = partition.starts_with("aws")
-            && lower(partition)
-            && !region.is_empty()
-            && lower(region)
-            && account.len() == 12
-            && account.bytes().all(|b| b.is_ascii_digit())
-            && is_name(name);
-        if !ok {
+        let head =
+            ArnHead::split(value).filter(|h| h.service == "secretsmanager" && is_region(h.region)).ok_or_else(bad)?;
+        let name = head.resource.strip_prefix("secret:").ok_or_else(bad)?;
+        if !is_name(name) {
             return Err(bad());
         }
+        let (partition, region) = (head.partition, head.region);
         let start = "arn:".len() + partition.len() + ":secretsmanager:".len();
         Ok(Self { arn: value.to_owned(), region: (start, start + region.len()) })
     }

@@ -3,7 +3,7 @@
 //! function's own account and partition come from its ARN, which the runtime passes with each invocation; when it
 //! is not known, nothing is refused. Regions are no obstacle: calls go to the instance's region.
 
-use super::arn::InstanceArn;
+use super::arn::{ArnHead, InstanceArn};
 
 /// Where this function runs: the partition and account of its own ARN.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,17 +15,9 @@ pub struct Home {
 impl Home {
     /// Reads `arn:<partition>:lambda:<region>:<account>:function:<name>[:<qualifier>]`; `None` for anything else.
     pub fn from_function_arn(arn: &str) -> Option<Self> {
-        let mut parts = arn.splitn(7, ':');
-        let (Some("arn"), Some(partition), Some("lambda"), Some(_region), Some(account), Some("function"), Some(name)) =
-            (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return None;
-        };
-        let valid = partition.starts_with("aws")
-            && account.len() == 12
-            && account.bytes().all(|b| b.is_ascii_digit())
-            && !name.is_empty();
-        valid.then(|| Self { partition: partition.to_owned(), account: account.to_owned() })
+        let head = ArnHead::split(arn).filter(|h| h.service == "lambda")?;
+        let name = head.resource.strip_prefix("function:")?;
+        (!name.is_empty()).then(|| Self { partition: head.partition.to_owned(), account: head.account.to_owned() })
     }
 
     /// The function's partition, e.g. `aws`.
