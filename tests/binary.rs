@@ -16,7 +16,7 @@ use tokio::io::AsyncReadExt;
 use tokio::process::{Child, Command};
 use tokio::task::JoinHandle;
 
-use crate::support::{PASSWORD, World};
+use crate::support::{PASSWORD, World, request_id};
 
 /// One Lambda execution environment: the process, its Runtime API, and everything it writes to stderr.
 struct Lambda {
@@ -60,6 +60,27 @@ impl Lambda {
     async fn invoke(&self, payload: Value, timeout: Duration) -> Invocation {
         let id = self.runtime.invoke(payload, timeout);
         self.runtime.result(&id).await
+    }
+
+    /// Invokes with `event` and returns the one response the receiver got for it, checked once the function has
+    /// returned (and so has PUT all it would): one PUT, delivered, and no other.
+    async fn send(&self, world: &World, event: &Value) -> Recorded {
+        self.send_payload(world, event.clone(), request_id(event)).await
+    }
+
+    /// Like [`Lambda::send`], for a payload that carries the request `request_id` (an SNS notification).
+    async fn send_payload(&self, world: &World, payload: Value, request_id: &str) -> Recorded {
+        let mark = world.receiver.mark();
+        answered(&self.invoke(payload, MINUTE).await);
+        world.receiver.sole_response_since(mark, request_id, 1)
+    }
+
+    /// Like [`Lambda::send`], for a payload given as raw bytes.
+    async fn send_raw(&self, world: &World, payload: String, request_id: &str) -> Recorded {
+        let mark = world.receiver.mark();
+        let id = self.runtime.invoke_raw(payload.into_bytes(), MINUTE);
+        answered(&self.runtime.result(&id).await);
+        world.receiver.sole_response_since(mark, request_id, 1)
     }
 
     /// Stops the process and returns all it logged (reading the pipe to its end, so nothing is missed).
@@ -136,8 +157,7 @@ async fn a_lifecycle_through_the_binary() {
     let lambda = Lambda::start(&world, &[]).await;
 
     let create = world.create_event(world.john());
-    answered(&lambda.invoke(create.clone(), MINUTE).await);
-    let created = world.receiver.next().await;
+    let created = lambda.send(&world, &create).await;
     assert_answers(&created, &create, "SUCCESS");
     let arn = created.physical_id().unwrap().to_owned();
     assert!(UserArn::parse(&arn).is_ok(), "the physical id is the user's ARN: {arn}");
@@ -152,8 +172,7 @@ async fn a_lifecycle_through_the_binary() {
         json!(format!("{}/routing-profile/{}", world.instance(), Seed::ROUTING_PROFILE_1_SALES));
     changed["Tags"] = json!([{"Key": "team", "Value": "sales"}]);
     let update = world.update_event(&arn, world.john(), changed);
-    answered(&lambda.invoke(update.clone(), MINUTE).await);
-    let updated = world.receiver.next().await;
+    let updated = lambda.send(&world, &update).await;
     assert_answers(&updated, &update, "SUCCESS");
     assert_eq!(updated.physical_id(), Some(arn.as_str()), "an Update keeps the physical id");
     assert_data(&updated, &world, "john.doe");
@@ -162,8 +181,7 @@ async fn a_lifecycle_through_the_binary() {
     assert_eq!(user["Tags"]["team"], "sales");
 
     let delete = world.delete_event(&arn, update["ResourceProperties"].clone());
-    answered(&lambda.invoke(delete.clone(), MINUTE).await);
-    let deleted = world.receiver.next().await;
+    let deleted = lambda.send(&world, &delete).await;
     assert_answers(&deleted, &delete, "SUCCESS");
     assert_eq!(deleted.physical_id(), Some(arn.as_str()));
     assert!(world.emulator.describe(&arn).is_none(), "the user is gone after Delete");
@@ -184,8 +202,7 @@ async fn bad_events_are_answered_failed_with_a_reason() {
     invalid["ResourceProperties"]["PhoneConfig"]["PhoneType"] = json!("SOFTPHONE");
 
     for (event, named) in [(unknown_type, "Upsert"), (not_an_object, "ResourceProperties"), (invalid, "PhoneType")] {
-        answered(&lambda.invoke(event.clone(), MINUTE).await);
-        let response = world.receiver.next().await;
+        let response = lambda.send(&world, &event).await;
         assert_answers(&response, &event, "FAILED");
         let reason = response.reason().unwrap_or_default();
         assert!(reason.contains(named), "the reason should name {named}: {reason}");
@@ -207,8 +224,7 @@ async fn a_payload_that_cannot_be_answered_fails_the_invocation_and_the_process_
     assert!(world.receiver.responses().is_empty(), "there was nowhere to answer");
 
     let create = world.create_event(world.john());
-    answered(&lambda.invoke(create.clone(), MINUTE).await);
-    assert_answers(&world.receiver.next().await, &create, "SUCCESS");
+    assert_answers(&lambda.send(&world, &create).await, &create, "SUCCESS");
     assert!(lambda.runtime.problems().is_empty(), "{:?}", lambda.runtime.problems());
 }
 
@@ -220,11 +236,12 @@ async fn the_lambda_deadline_is_answered_before_it_passes() {
 
     let create = world.create_event(world.john());
     // Seconds of slack between the answer and the deadline: a loaded two-core machine still meets it.
+    let mark = world.receiver.mark();
     let id = lambda.runtime.invoke(create.clone(), Duration::from_secs(8));
     let deadline = epoch_ms(lambda.runtime.deadline_ms(&id).unwrap());
     let (result, returned_at) = lambda.runtime.result_with_time(&id).await;
     answered(&result);
-    let response = world.receiver.next().await;
+    let response = world.receiver.sole_response_since(mark, request_id(&create), 1);
     assert_answers(&response, &create, "FAILED");
     let reason = response.reason().unwrap_or_default();
     assert!(reason.contains("timed out after") && reason.contains("while calling CreateUser"), "{reason}");
@@ -242,8 +259,9 @@ async fn the_service_timeout_is_answered_before_it_passes() {
     // CloudFormation sends ServiceTimeout among the properties, as a string.
     create["ResourceProperties"]["ServiceTimeout"] = json!("8");
     let start = SystemTime::now();
+    let mark = world.receiver.mark();
     answered(&lambda.invoke(create.clone(), Duration::from_secs(300)).await);
-    let response = world.receiver.next().await;
+    let response = world.receiver.sole_response_since(mark, request_id(&create), 1);
     assert_answers(&response, &create, "FAILED");
     let reason = response.reason().unwrap_or_default();
     assert!(reason.contains("timed out after") && reason.contains("while calling CreateUser"), "{reason}");
@@ -293,8 +311,7 @@ async fn an_sns_wrapped_request_is_unwrapped_and_answered() {
         "EventSubscriptionArn": "arn:aws:sns:us-east-1:123456789012:cfn-connect-user:3c1f0e2a",
         "Sns": {"Type": "Notification", "Subject": "AWS CloudFormation custom resource request", "Message": create.to_string()}
     });
-    answered(&lambda.invoke(json!({"Records": [record]}), MINUTE).await);
-    let response = world.receiver.next().await;
+    let response = lambda.send_payload(&world, json!({"Records": [record]}), request_id(&create)).await;
     assert_answers(&response, &create, "SUCCESS");
     assert_data(&response, &world, "john.doe");
 }
@@ -305,13 +322,11 @@ async fn json_logs_carry_the_request_and_never_the_password_or_the_signature() {
     let lambda = Lambda::start(&world, &[("AWS_LAMBDA_LOG_FORMAT", "JSON"), ("AWS_LAMBDA_LOG_LEVEL", "DEBUG")]).await;
 
     let create = world.create_event(world.john());
-    answered(&lambda.invoke(create.clone(), MINUTE).await);
-    let arn = world.receiver.next().await.physical_id().unwrap().to_owned();
+    let arn = lambda.send(&world, &create).await.physical_id().unwrap().to_owned();
     let mut changed = world.john();
     changed["Password"] = json!("Another-Secret-42");
     let update = world.update_event(&arn, world.john(), changed);
-    answered(&lambda.invoke(update.clone(), MINUTE).await);
-    world.receiver.next().await;
+    lambda.send(&world, &update).await;
 
     let signature = world.receiver.signature().to_owned();
     let logs = lambda.logs().await;
@@ -364,21 +379,18 @@ async fn no_secret_or_personal_data_reaches_the_logs_at_any_level() {
             let mut props = world.john();
             props["IdentityInfo"] = json!({"FirstName": FIRST_NAME, "LastName": LAST_NAME, "Email": EMAIL});
             let create = world.create_event(props.clone());
-            answered(&lambda.invoke(create.clone(), MINUTE).await);
-            let arn = world.receiver.next().await.physical_id().unwrap().to_owned();
+            let arn = lambda.send(&world, &create).await.physical_id().unwrap().to_owned();
             let mut changed = props.clone();
             changed["IdentityInfo"]["Email"] = json!(NEW_EMAIL);
             changed["Password"] = json!(NEW_PASSWORD);
             let update = world.update_event(&arn, props.clone(), changed.clone());
-            answered(&lambda.invoke(update.clone(), MINUTE).await);
-            assert_answers(&world.receiver.next().await, &update, "SUCCESS");
+            assert_answers(&lambda.send(&world, &update).await, &update, "SUCCESS");
             let mut invalid = changed.clone();
             invalid["IdentityInfo"]["SecondaryEmail"] = json!(format!("not-an-address-{LAST_NAME}"));
-            answered(&lambda.invoke(world.update_event(&arn, changed.clone(), invalid), MINUTE).await);
-            assert_eq!(world.receiver.next().await.status(), "FAILED");
+            let refused = world.update_event(&arn, changed.clone(), invalid);
+            assert_answers(&lambda.send(&world, &refused).await, &refused, "FAILED");
             let delete = world.delete_event(&arn, changed);
-            answered(&lambda.invoke(delete.clone(), MINUTE).await);
-            assert_answers(&world.receiver.next().await, &delete, "SUCCESS");
+            assert_answers(&lambda.send(&world, &delete).await, &delete, "SUCCESS");
 
             let signature = world.receiver.signature().to_owned();
             let logs = lambda.logs().await;
@@ -411,9 +423,10 @@ async fn every_line_of_a_request_carries_the_lambda_request_id_and_the_trace_id(
     let world = World::start().await;
     let lambda = Lambda::start(&world, &[("AWS_LAMBDA_LOG_FORMAT", "JSON"), ("AWS_LAMBDA_LOG_LEVEL", "DEBUG")]).await;
     let create = world.create_event(world.john());
+    let mark = world.receiver.mark();
     let id = lambda.runtime.invoke(create.clone(), MINUTE);
     answered(&lambda.runtime.result(&id).await);
-    world.receiver.next().await;
+    world.receiver.sole_response_since(mark, request_id(&create), 1);
 
     let logs = lambda.logs().await;
     let lines: Vec<Value> = logs.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
@@ -436,13 +449,11 @@ async fn payloads_a_json_parser_refuses_are_still_answered() {
     let lambda = Lambda::start(&world, &[]).await;
     let placeholder = r#""Username":"john.doe""#;
 
-    let deep =
-        world.create_event(world.john()).to_string().replacen(placeholder, &format!(r#""Deep":{}"#, nested(300)), 1);
-    let huge = world.create_event(world.john()).to_string().replacen(placeholder, r#""Level":1e400"#, 1);
-    for (text, gist) in [(deep, "nested too deeply"), (huge, "number out of range")] {
-        let id = lambda.runtime.invoke_raw(text.into_bytes(), MINUTE);
-        answered(&lambda.runtime.result(&id).await);
-        let response = world.receiver.next().await;
+    let (deep, huge) = (world.create_event(world.john()), world.create_event(world.john()));
+    let deep_text = deep.to_string().replacen(placeholder, &format!(r#""Deep":{}"#, nested(300)), 1);
+    let huge_text = huge.to_string().replacen(placeholder, r#""Level":1e400"#, 1);
+    for (event, text, gist) in [(&deep, deep_text, "nested too deeply"), (&huge, huge_text, "number out of range")] {
+        let response = lambda.send_raw(&world, text, request_id(event)).await;
         response.assert_valid();
         assert_eq!(response.status(), "FAILED");
         let reason = response.reason().unwrap_or_default();
@@ -450,28 +461,17 @@ async fn payloads_a_json_parser_refuses_are_still_answered() {
     }
 
     // A Delete never reads its properties: however deep they are, the user is deleted.
-    let arn = {
-        let create = world.create_event(world.john());
-        answered(&lambda.invoke(create, MINUTE).await);
-        world.receiver.next().await.physical_id().unwrap().to_owned()
-    };
-    let delete = world.delete_event(&arn, world.john()).to_string().replacen(
-        placeholder,
-        &format!(r#""Deep":{}"#, nested(1000)),
-        1,
-    );
-    let id = lambda.runtime.invoke_raw(delete.into_bytes(), MINUTE);
-    answered(&lambda.runtime.result(&id).await);
-    assert_eq!(world.receiver.next().await.status(), "SUCCESS");
+    let arn = lambda.send(&world, &world.create_event(world.john())).await.physical_id().unwrap().to_owned();
+    let delete = world.delete_event(&arn, world.john());
+    let text = delete.to_string().replacen(placeholder, &format!(r#""Deep":{}"#, nested(1000)), 1);
+    assert_eq!(lambda.send_raw(&world, text, request_id(&delete)).await.status(), "SUCCESS");
     assert!(world.emulator.describe(&arn).is_none(), "the user is gone");
 
     // Duplicate keys: the last one counts, as in serde_json, and the request is answered.
-    let create = world.create_event(world.john()).to_string();
+    let create = world.create_event(world.john());
     let duplicated =
-        create.replacen(r#""RequestType":"Create""#, r#""RequestType":"Upsert","RequestType":"Create""#, 1);
-    let id = lambda.runtime.invoke_raw(duplicated.into_bytes(), MINUTE);
-    answered(&lambda.runtime.result(&id).await);
-    assert_eq!(world.receiver.next().await.status(), "SUCCESS");
+        create.to_string().replacen(r#""RequestType":"Create""#, r#""RequestType":"Upsert","RequestType":"Create""#, 1);
+    assert_eq!(lambda.send_raw(&world, duplicated, request_id(&create)).await.status(), "SUCCESS");
     assert!(lambda.runtime.problems().is_empty(), "{:?}", lambda.runtime.problems());
 }
 
@@ -501,16 +501,14 @@ async fn a_password_from_secrets_manager_reaches_connect_and_no_log_line() {
     };
 
     let create = world.create_event(from_secret(Sm::JSON, Some(Sm::JSON_KEY)));
-    answered(&lambda.invoke(create.clone(), MINUTE).await);
-    let response = world.receiver.next().await;
+    let response = lambda.send(&world, &create).await;
     assert_answers(&response, &create, "SUCCESS");
     assert_eq!(world.emulator.password_of(response.physical_id().unwrap()).as_deref(), Some(Sm::JSON_PASSWORD));
 
     let mut failing = from_secret(Sm::PLAIN, Some("password"));
     failing["Username"] = json!("jane.doe");
     let create = world.create_event(failing);
-    answered(&lambda.invoke(create.clone(), MINUTE).await);
-    let response = world.receiver.next().await;
+    let response = lambda.send(&world, &create).await;
     assert_answers(&response, &create, "FAILED");
     assert!(response.reason().unwrap_or_default().contains(&Sm::arn(Sm::PLAIN)), "{:?}", response.reason());
 

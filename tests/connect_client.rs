@@ -18,6 +18,8 @@ use cfn_connect_user::core::plan::{Call, NewUser};
 use cfn_connect_user::core::secret::Secret;
 use connect_emulator::connect::{Emulator, ErrorCode, Fault, Seed};
 
+use crate::support::fast_pacer;
+
 const PASSWORD: &str = "Agent-Passw0rd-2026";
 
 struct Env {
@@ -35,7 +37,7 @@ impl Env {
     }
 
     fn retrying(&self) -> Retrying<SdkConnect> {
-        Retrying::new(self.connect.clone(), quick())
+        Retrying::new(self.connect.clone(), quick()).with_pacer(fast_pacer())
     }
 
     fn child(&self, kind: ResourceKind, id: &str) -> ResourceArn {

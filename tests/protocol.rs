@@ -1,23 +1,21 @@
 //! The custom-resource protocol (docs/protocol.md): exactly one well-formed response per request, on time,
-//! whatever happens — bad events, panics, deadlines, a flaky response URL — and provider mode.
+//! whatever happens — bad events, panics, deadlines — and provider mode. What the response PUT meets on its way
+//! (S3's answers, unreachable, refused or expiring URLs) is proved in `put`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::{Duration, SystemTime};
 
 use cfn_connect_user::adapters::{HttpSender, SdkConnect, http_client};
-use cfn_connect_user::app::{Connect, ConnectError};
-use cfn_connect_user::app::{Handler, HandlerError, Invocation, Mode};
-use cfn_connect_user::core::arn::{InstanceArn, UserArn};
+use cfn_connect_user::app::{Connect, Handler, HandlerError, Invocation, Mode};
+use cfn_connect_user::core::arn::UserArn;
 use cfn_connect_user::core::backoff::Backoff;
-use cfn_connect_user::core::model::{InstanceInfo, LiveUser, Proficiencies};
-use cfn_connect_user::core::plan::{Call, NewUser};
 use cfn_connect_user::core::response_url::UrlPolicy;
 use connect_emulator::connect::Fault;
-use connect_emulator::receiver::{Reply, dead_url};
+use connect_emulator::receiver::{Mark, Recorded};
 use serde_json::{Value, json};
 
-use crate::support::World;
+use crate::support::{PanicsOn, World, assert_timed_out_before, request_id};
 
 async fn failed_reason(world: &World, event: Value) -> String {
     let response = world.send(event).await;
@@ -82,53 +80,28 @@ async fn unknown_top_level_fields_are_tolerated() {
     assert_eq!(response.status(), "SUCCESS", "{:?}", response.reason());
 }
 
-/// A Connect client that panics inside one operation: the handler's work must not take the response down with it.
-struct PanicsOn<C>(C, &'static str);
-
-impl<C: Connect> Connect for PanicsOn<C> {
-    async fn create_user(&self, user: &NewUser) -> Result<UserArn, ConnectError> {
-        if self.1 == "CreateUser" {
-            panic!("injected panic in CreateUser");
-        }
-        self.0.create_user(user).await
-    }
-    async fn describe_user(&self, user: &UserArn) -> Result<LiveUser, ConnectError> {
-        self.0.describe_user(user).await
-    }
-    async fn list_proficiencies(&self, user: &UserArn) -> Result<Proficiencies, ConnectError> {
-        self.0.list_proficiencies(user).await
-    }
-    async fn find_user(&self, instance: &InstanceArn, username: &str) -> Result<Option<UserArn>, ConnectError> {
-        self.0.find_user(instance, username).await
-    }
-    async fn apply(&self, user: &UserArn, call: &Call) -> Result<(), ConnectError> {
-        if self.1 == call.operation() {
-            panic!("injected panic in {}", call.operation());
-        }
-        self.0.apply(user, call).await
-    }
-    async fn delete_user(&self, user: &UserArn) -> Result<(), ConnectError> {
-        self.0.delete_user(user).await
-    }
-    async fn describe_instance(&self, instance: &InstanceArn) -> Result<InstanceInfo, ConnectError> {
-        self.0.describe_instance(instance).await
-    }
+/// Runs `handler` (not the World's) on `event` and returns the one response it PUT, delivered.
+async fn send_through<C: Connect>(world: &World, handler: &Handler<C, HttpSender>, event: Value) -> Recorded {
+    let id = request_id(&event).to_owned();
+    let mark = world.receiver.mark();
+    let started = SystemTime::now();
+    let result = handler.handle(event, Invocation::new(started, started + Duration::from_secs(60))).await;
+    assert!(result.is_ok(), "{result:?}");
+    world.receiver.sole_response_since(mark, &id, 1)
 }
 
 #[tokio::test]
 async fn a_panic_is_answered_failed_and_keeps_the_created_users_id() {
     let world = World::start().await;
-    let connect =
-        PanicsOn(SdkConnect::for_endpoint(&world.emulator.endpoint_url(), "us-east-1"), "AssociateUserProficiencies");
+    let connect = PanicsOn::new(
+        SdkConnect::for_endpoint(&world.emulator.endpoint_url(), "us-east-1"),
+        "AssociateUserProficiencies",
+    );
     let handler = Handler::new(connect, HttpSender::new(http_client().unwrap(), Backoff::default()), Mode::Respond)
         .with_url_policy(UrlPolicy { allow_loopback: true });
     let mut props = world.john();
     props["UserProficiencies"] = json!([{"AttributeName": "Language", "AttributeValue": "Spanish", "Level": "3"}]);
-    let started = SystemTime::now();
-    let result =
-        handler.handle(world.create_event(props), Invocation::new(started, started + Duration::from_secs(60))).await;
-    assert!(result.is_ok(), "{result:?}");
-    let response = world.receiver.next().await;
+    let response = send_through(&world, &handler, world.create_event(props)).await;
     assert_eq!(response.status(), "FAILED");
     let reason = response.reason().unwrap_or_default();
     assert!(reason.contains("panicked") && reason.contains("calling AssociateUserProficiencies"), "{reason}");
@@ -140,16 +113,14 @@ async fn a_panic_is_answered_failed_and_keeps_the_created_users_id() {
 #[tokio::test]
 async fn a_panic_before_any_user_answers_with_the_marker_id() {
     let world = World::start().await;
-    let connect = PanicsOn(SdkConnect::for_endpoint(&world.emulator.endpoint_url(), "us-east-1"), "CreateUser");
+    let connect = PanicsOn::new(SdkConnect::for_endpoint(&world.emulator.endpoint_url(), "us-east-1"), "CreateUser");
     let handler = Handler::new(connect, HttpSender::new(http_client().unwrap(), Backoff::default()), Mode::Respond)
         .with_url_policy(UrlPolicy { allow_loopback: true });
-    let started = SystemTime::now();
     let event = world.create_event(world.john());
-    let request_id = event["RequestId"].as_str().unwrap().to_owned();
-    handler.handle(event, Invocation::new(started, started + Duration::from_secs(60))).await.unwrap();
-    let response = world.receiver.next().await;
+    let marker = format!("AgentJohnDoe-create-failed-{}", request_id(&event));
+    let response = send_through(&world, &handler, event).await;
     assert_eq!(response.status(), "FAILED");
-    assert_eq!(response.physical_id(), Some(format!("AgentJohnDoe-create-failed-{request_id}").as_str()));
+    assert_eq!(response.physical_id(), Some(marker.as_str()));
 }
 
 async fn slow_create_world() -> World {
@@ -158,28 +129,14 @@ async fn slow_create_world() -> World {
     world
 }
 
-fn assert_timed_out_before(response: &connect_emulator::receiver::Recorded, deadline: SystemTime, limit: &str) {
-    assert_eq!(response.status(), "FAILED");
-    let reason = response.reason().unwrap_or_default();
-    assert!(reason.starts_with("timed out after") && reason.contains("while calling CreateUser"), "{reason}");
-    assert!(reason.contains(limit), "{reason}");
-    assert!(
-        response.received_at < deadline,
-        "answered {:?} after the deadline",
-        response.received_at.duration_since(deadline)
-    );
-}
-
 #[tokio::test]
 async fn the_lambda_deadline_is_answered_before_it_passes() {
     let world = slow_create_world().await;
     // Budgets of several seconds: the answer is due a quarter of the budget (at most 3 s) before the deadline, so
     // a two-core machine busy with a build still has seconds of slack, never milliseconds.
-    let started = SystemTime::now();
-    let deadline = started + Duration::from_secs(8);
-    let result = world.handler.handle(world.create_event(world.john()), Invocation::new(started, deadline)).await;
-    assert!(result.is_ok(), "{result:?}");
-    assert_timed_out_before(&world.receiver.next().await, deadline, "the Lambda function's timeout");
+    let deadline = SystemTime::now() + Duration::from_secs(8);
+    let response = world.send_before(world.create_event(world.john()), deadline).await;
+    assert_timed_out_before(&response, deadline, "the Lambda function's timeout");
 }
 
 #[tokio::test]
@@ -188,8 +145,8 @@ async fn service_timeout_is_answered_before_it_passes() {
     let mut event = world.create_event(world.john());
     event["ServiceTimeout"] = json!("8");
     let started = SystemTime::now();
-    world.invoke(event).await.unwrap();
-    assert_timed_out_before(&world.receiver.next().await, started + Duration::from_secs(8), "ServiceTimeout");
+    let response = world.send(event).await;
+    assert_timed_out_before(&response, started + Duration::from_secs(8), "ServiceTimeout");
 }
 
 #[tokio::test]
@@ -200,84 +157,9 @@ async fn service_timeout_counts_from_when_cloudformation_signed_the_request() {
     let mut event = world.create_event(world.john());
     event["ResponseURL"] = json!(world.receiver.url_sigv4_signed_at(signed, Duration::from_secs(3600)));
     event["ServiceTimeout"] = json!("12");
-    world.invoke(event).await.unwrap();
+    let response = world.send(event).await;
     // Counted from the start instead, the answer would come about 9 s after it, past this bound.
-    assert_timed_out_before(&world.receiver.next().await, signed + Duration::from_secs(12), "ServiceTimeout");
-}
-
-#[tokio::test]
-async fn the_response_urls_expiry_is_answered_before_it_passes() {
-    for sigv2 in [false, true] {
-        let world = slow_create_world().await;
-        let mut event = world.create_event(world.john());
-        let valid_for = Duration::from_secs(9);
-        let url = if sigv2 {
-            world.receiver.url_sigv2_expiring_in(valid_for)
-        } else {
-            world.receiver.url_sigv4_expiring_in(valid_for)
-        };
-        let issued = SystemTime::now();
-        event["ResponseURL"] = json!(url);
-        world.invoke(event).await.unwrap();
-        // Expiry is in whole seconds from the signing second: the URL may die up to a second early.
-        assert_timed_out_before(
-            &world.receiver.next().await,
-            issued + Duration::from_secs(8),
-            "the response URL's expiry",
-        );
-    }
-}
-
-#[tokio::test]
-async fn a_500_then_200_delivers_one_response() {
-    let world = World::start().await;
-    world.receiver.reply_with(vec![Reply::Status(500), Reply::Status(503)]);
-    let response = world.send(world.create_event(world.john())).await;
-    assert_eq!(response.status(), "SUCCESS");
-    let attempts = world.receiver.responses();
-    assert_eq!(attempts.iter().map(|r| r.status_answered).collect::<Vec<_>>(), vec![500, 503, 200]);
-    assert!(attempts.windows(2).all(|w| w[0].body == w[1].body), "every attempt sends the same document");
-}
-
-#[tokio::test]
-async fn a_403_is_not_retried_and_the_invocation_still_succeeds() {
-    let world = World::start().await;
-    world.receiver.reply_with(vec![Reply::Status(403)]);
-    let result = world.invoke(world.create_event(world.john())).await;
-    assert!(result.is_ok(), "retrying the invocation cannot fix a rejected URL: {result:?}");
-    assert_eq!(world.receiver.responses().len(), 1);
-}
-
-#[tokio::test]
-async fn a_dead_response_url_fails_the_invocation_so_lambda_retries() {
-    let world = World::start().await;
-    let mut event = world.create_event(world.john());
-    event["ResponseURL"] = json!(dead_url());
-    let result = world.invoke_within(event, Duration::from_secs(3)).await;
-    assert!(matches!(result, Err(HandlerError::Undelivered(_))), "{result:?}");
-}
-
-#[tokio::test]
-async fn a_hanging_response_url_is_bounded_by_the_deadline() {
-    let world = World::start().await;
-    world.receiver.reply_with(vec![Reply::Hang, Reply::Hang, Reply::Hang, Reply::Hang]);
-    let started = SystemTime::now();
-    let result = world.invoke_within(world.create_event(world.john()), Duration::from_secs(3)).await;
-    assert!(matches!(result, Err(HandlerError::Undelivered(_))), "{result:?}");
-    assert!(SystemTime::now() < started + Duration::from_secs(3), "returned after the Lambda deadline");
-}
-
-#[tokio::test]
-async fn an_insecure_response_url_is_refused_without_a_put() {
-    let world = World::start().await;
-    let mut event = world.create_event(world.john());
-    event["ResponseURL"] = json!("http://198.51.100.7/response?X-Amz-Signature=abc");
-    let result = world.invoke(event).await;
-    match result {
-        Err(HandlerError::Unanswerable(message)) => assert!(!message.contains("abc"), "{message}"),
-        other => panic!("expected Unanswerable, got {other:?}"),
-    }
-    assert_eq!(world.emulator.user_count(), 0);
+    assert_timed_out_before(&response, signed + Duration::from_secs(12), "ServiceTimeout");
 }
 
 #[tokio::test]
@@ -299,13 +181,19 @@ async fn every_sns_record_is_answered() {
     let world = World::start().await;
     let mut second = world.john();
     second["Username"] = json!("jane.roe");
+    let events = [world.create_event(world.john()), world.create_event(second)];
     let payload = json!({"Records": [
-        {"EventSource": "aws:sns", "Sns": {"Message": world.create_event(world.john()).to_string()}},
-        {"EventSource": "aws:sns", "Sns": {"Message": world.create_event(second).to_string()}},
+        {"EventSource": "aws:sns", "Sns": {"Message": events[0].to_string()}},
+        {"EventSource": "aws:sns", "Sns": {"Message": events[1].to_string()}},
     ]});
     world.invoke(payload).await.unwrap();
-    let responses = world.receiver.delivered(2).await;
-    assert!(responses.iter().all(|r| r.status() == "SUCCESS"), "{responses:?}");
+    // Once the invocation has returned, every PUT it made is recorded: one per record, each delivered.
+    let responses = world.receiver.responses();
+    assert_eq!(responses.len(), 2, "one PUT per record: {responses:#?}");
+    for event in &events {
+        let ours: Vec<_> = responses.iter().filter(|r| r.request_id() == Some(request_id(event))).collect();
+        assert!(ours.len() == 1 && ours[0].is_delivered() && ours[0].status() == "SUCCESS", "{ours:#?}");
+    }
     assert_eq!(world.emulator.user_count(), 2);
 }
 
@@ -431,9 +319,8 @@ mod never_silent {
                 let started = SystemTime::now();
                 let result = world.handler.handle_text(&text, Invocation::new(started, started + Duration::from_secs(20))).await;
                 prop_assert!(result.is_ok(), "{result:?}");
-                let delivered = world.receiver.delivered(1).await;
-                prop_assert_eq!(delivered.len(), 1);
-                prop_assert_eq!(world.receiver.responses().len(), 1);
+                // Nothing before it, so the record since the start is this payload's: one PUT, delivered.
+                world.receiver.sole_response_since(Mark::default(), request_id(&payload), 1);
                 Ok(())
             })?;
         }

@@ -47,19 +47,15 @@ async fn world(emulator: EmulatorBuilder) -> World {
     world_with(emulator, windows()).await
 }
 
-/// Invokes the handler as Lambda does, with the function's ARN, and returns the one response delivered.
+/// Invokes the handler as Lambda does, with the function's ARN, and returns the one response delivered (one PUT,
+/// and no other, as [`World::send_with`] checks).
 async fn send_as(world: &World, event: Value, function_arn: &str) -> Recorded {
-    let before = world.receiver.delivered_now().len();
     let started = SystemTime::now();
     let invocation = Invocation {
         invoked_function_arn: Some(function_arn.to_owned()),
         ..Invocation::new(started, started + Duration::from_secs(300))
     };
-    let result = world.handler.handle(event, invocation).await;
-    assert!(result.is_ok(), "invocation failed: {result:?}");
-    let delivered = world.receiver.delivered(before + 1).await;
-    assert_eq!(delivered.len(), before + 1, "exactly one response per request");
-    delivered[before].clone()
+    world.send_with(event, invocation, 1).await
 }
 
 fn with_proficiency(mut props: Value) -> Value {

@@ -6,9 +6,13 @@
 use std::time::{Duration, SystemTime};
 
 use cfn_connect_user::adapters::{HttpSender, SdkConnect, http_client};
-use cfn_connect_user::app::{Handler, HandlerError, Invocation, Mode};
+use cfn_connect_user::app::{Connect, ConnectError, Handler, HandlerError, Invocation, Mode};
 use cfn_connect_user::app::{Pacer, Retrying};
+use cfn_connect_user::core::arn::{InstanceArn, UserArn};
 use cfn_connect_user::core::backoff::Backoff;
+use cfn_connect_user::core::model::{InstanceInfo, LiveUser, Proficiencies};
+use cfn_connect_user::core::pace::PaceLimits;
+use cfn_connect_user::core::plan::{Call, NewUser};
 use cfn_connect_user::core::response_url::UrlPolicy;
 use connect_emulator::connect::{Emulator, Seed};
 use connect_emulator::receiver::{Receiver, Recorded};
@@ -18,8 +22,34 @@ pub const STACK_ID: &str =
     "arn:aws:cloudformation:us-east-1:123456789012:stack/contact-centre/6e0a3f10-cd7a-11ef-8a4b-0e1b2c3d4e5f";
 pub const PASSWORD: &str = "Welcome-2026-Agent";
 
+/// The request's `RequestId`, as the response must echo it (empty when the event has none).
+pub fn request_id(event: &Value) -> &str {
+    event["RequestId"].as_str().unwrap_or_default()
+}
+
+/// A request ended by a limit while `CreateUser` was still running: FAILED, its reason naming the call and the
+/// limit that bound, and delivered before `deadline`.
+#[track_caller]
+pub fn assert_timed_out_before(response: &Recorded, deadline: SystemTime, limit: &str) {
+    assert_eq!(response.status(), "FAILED");
+    let reason = response.reason().unwrap_or_default();
+    assert!(reason.starts_with("timed out after") && reason.contains("while calling CreateUser"), "{reason}");
+    assert!(reason.contains(limit), "{reason}");
+    assert!(
+        response.received_at < deadline,
+        "answered {:?} after the deadline",
+        response.received_at.duration_since(deadline)
+    );
+}
+
 pub fn fast_backoff() -> Backoff {
     Backoff { base: Duration::from_millis(5), cap: Duration::from_millis(50) }
+}
+
+/// The production pacer 40 times faster, as `fast_backoff` is the production backoff about 40 times faster: a
+/// throttle injected into an otherwise idle emulator slows the calls after it for milliseconds, not seconds.
+pub fn fast_pacer() -> Pacer {
+    Pacer::new(PaceLimits::default().scaled(40.0))
 }
 
 pub struct World {
@@ -40,12 +70,7 @@ impl World {
     }
 
     pub async fn on(emulator: Emulator, mode: Mode) -> World {
-        Self::on_with_backoff(emulator, mode, fast_backoff()).await
-    }
-
-    /// With the Connect retries' backoff as given (the production default, for realistic load figures).
-    pub async fn on_with_backoff(emulator: Emulator, mode: Mode, backoff: Backoff) -> World {
-        Self::on_with_pacing(emulator, mode, backoff, Pacer::default()).await
+        Self::on_with_pacing(emulator, mode, fast_backoff(), fast_pacer()).await
     }
 
     /// With the Connect retries' backoff and the pacer of Connect calls as given.
@@ -126,14 +151,31 @@ impl World {
         self.handler.handle(event, Invocation::new(started, started + timeout)).await
     }
 
-    /// Invokes and returns the one response CloudFormation received.
+    /// Invokes and returns the one response CloudFormation received: one PUT, delivered, and no other.
     pub async fn send(&self, event: Value) -> Recorded {
-        let before = self.receiver.delivered_now().len();
-        let result = self.invoke(event).await;
+        self.send_expecting(event, 1).await
+    }
+
+    /// Invokes and returns the one response CloudFormation received, after exactly `puts` PUT attempts in all
+    /// (the ones the receiver was scripted to fail, then the delivered one).
+    pub async fn send_expecting(&self, event: Value, puts: usize) -> Recorded {
+        let started = SystemTime::now();
+        self.send_with(event, Invocation::new(started, started + Duration::from_secs(300)), puts).await
+    }
+
+    /// Like [`World::send`], with the Lambda deadline at `deadline`.
+    pub async fn send_before(&self, event: Value, deadline: SystemTime) -> Recorded {
+        self.send_with(event, Invocation::new(SystemTime::now(), deadline), 1).await
+    }
+
+    /// Invokes as `invocation` says; once the handling has returned, checks what the receiver saw since the
+    /// invocation began: exactly `puts` PUTs, all answering this request, the last one delivered.
+    pub async fn send_with(&self, event: Value, invocation: Invocation, puts: usize) -> Recorded {
+        let request_id = request_id(&event).to_owned();
+        let mark = self.receiver.mark();
+        let result = self.handler.handle(event, invocation).await;
         assert!(result.is_ok(), "invocation failed: {result:?}");
-        let delivered = self.receiver.delivered(before + 1).await;
-        assert_eq!(delivered.len(), before + 1, "exactly one response per request");
-        delivered[before].clone()
+        self.receiver.sole_response_since(mark, &request_id, puts)
     }
 
     /// Creates the seed user and returns its ARN.
@@ -150,5 +192,46 @@ impl World {
 
     pub fn user(&self, arn: &str) -> Value {
         self.emulator.describe(arn).unwrap_or(Value::Null)
+    }
+}
+
+/// A Connect client that panics inside one operation (before sending it): the handler's work must not take the
+/// response down with it, nor leave a user behind.
+pub struct PanicsOn<C>(C, &'static str);
+
+impl<C> PanicsOn<C> {
+    /// Panics in `operation` (a Connect operation name, e.g. `"CreateUser"`), and passes every other call to `inner`.
+    pub fn new(inner: C, operation: &'static str) -> Self {
+        Self(inner, operation)
+    }
+}
+
+impl<C: Connect> Connect for PanicsOn<C> {
+    async fn create_user(&self, user: &NewUser) -> Result<UserArn, ConnectError> {
+        if self.1 == "CreateUser" {
+            panic!("injected panic in CreateUser");
+        }
+        self.0.create_user(user).await
+    }
+    async fn describe_user(&self, user: &UserArn) -> Result<LiveUser, ConnectError> {
+        self.0.describe_user(user).await
+    }
+    async fn list_proficiencies(&self, user: &UserArn) -> Result<Proficiencies, ConnectError> {
+        self.0.list_proficiencies(user).await
+    }
+    async fn find_user(&self, instance: &InstanceArn, username: &str) -> Result<Option<UserArn>, ConnectError> {
+        self.0.find_user(instance, username).await
+    }
+    async fn apply(&self, user: &UserArn, call: &Call) -> Result<(), ConnectError> {
+        if self.1 == call.operation() {
+            panic!("injected panic in {}", call.operation());
+        }
+        self.0.apply(user, call).await
+    }
+    async fn delete_user(&self, user: &UserArn) -> Result<(), ConnectError> {
+        self.0.delete_user(user).await
+    }
+    async fn describe_instance(&self, instance: &InstanceArn) -> Result<InstanceInfo, ConnectError> {
+        self.0.describe_instance(instance).await
     }
 }

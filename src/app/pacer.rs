@@ -1,6 +1,11 @@
-//! The pacer of Connect calls: one per execution environment, shared by every request it serves, so that all
-//! of them slow down together when Connect throttles any of them (the rate arithmetic is
+//! The pacer of Connect calls: one per execution environment, shared by every call and every request it serves,
+//! so that what one request learns of the account's quota paces the next (the rate arithmetic is
 //! [`crate::core::pace`]; here is the waiting).
+//!
+//! Lambda runs one request at a time in an execution environment; requests that run at once run in separate
+//! environments, each with its own pacer, blind to the others. How many there are is the function's reserved
+//! concurrency (`ReservedConcurrency` in template.yaml), and each takes its share of the quota at its first
+//! throttle ([`PaceLimits::share`]): together they stay near the quota without coordinating.
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
@@ -104,7 +109,7 @@ mod tests {
 
     /// Limits fast enough for tests: paced calls go milliseconds apart.
     fn fast() -> PaceLimits {
-        PaceLimits { floor: 100.0, ceiling: 1000.0, increase: 1000.0, decrease: 0.5 }
+        PaceLimits { floor: 100.0, ceiling: 1000.0, share: 500.0, increase: 1000.0, decrease: 0.5 }
     }
 
     #[tokio::test]
@@ -148,7 +153,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_caller_that_gives_up_leaves_the_queue() {
-        let pacer = Pacer::new(PaceLimits { floor: 0.001, ceiling: 0.002, increase: 0.0, decrease: 0.5 });
+        let pacer = Pacer::new(PaceLimits { floor: 0.001, ceiling: 0.002, share: 0.001, increase: 0.0, decrease: 0.5 });
         // At 0.001/s the next permit is 1000 s away: a caller that stops waiting must not block the queue.
         let permit = pacer.permit().await;
         pacer.throttled(permit);

@@ -239,7 +239,7 @@ mod tests {
 
     /// A pacer that never holds these tests up: even its floor is a thousand calls a second.
     fn brisk() -> Pacer {
-        Pacer::new(PaceLimits { floor: 1000.0, ceiling: 100_000.0, increase: 1000.0, decrease: 0.5 })
+        Pacer::new(PaceLimits { floor: 1000.0, ceiling: 100_000.0, share: 50_000.0, increase: 1000.0, decrease: 0.5 })
     }
 
     fn retrying(kind: ErrorKind, failures: u32) -> Retrying<Flaky> {
@@ -364,16 +364,16 @@ mod tests {
         let throttled = Retrying::new(Flaky::new(ErrorKind::Throttled, 1), quick()).with_pacer(pacer.clone());
         let bystander = Retrying::new(Flaky::new(ErrorKind::Throttled, 0), quick()).with_pacer(pacer.clone());
         assert_eq!(bystander.pacer().rate(), None);
-        // Throttled once, then let through: the rate is half the ceiling, and a little more for the success.
+        // Throttled once, then let through: the rate is the share, and a little more for the success.
         assert_eq!(throttled.delete_user(&user()?).await, Ok(()));
-        let halved = bystander.pacer().rate();
-        assert!(halved.is_some_and(|r| (50_000.0..50_001.0).contains(&r)), "{halved:?}");
+        let paced = bystander.pacer().rate();
+        assert!(paced.is_some_and(|r| (50_000.0..50_001.0).contains(&r)), "{paced:?}");
         // Errors that say nothing of the rate limit leave the rate alone; answers earn it back.
         let server = Retrying::new(Flaky::new(ErrorKind::Server, 1), quick()).with_pacer(pacer.clone());
         assert!(server.delete_user(&user()?).await.is_err());
-        assert_eq!(pacer.rate(), halved);
+        assert_eq!(pacer.rate(), paced);
         assert_eq!(bystander.delete_user(&user()?).await, Ok(()));
-        assert!(pacer.rate() > halved, "{:?}", pacer.rate());
+        assert!(pacer.rate() > paced, "{:?}", pacer.rate());
         Ok(())
     }
 }

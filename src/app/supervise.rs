@@ -8,33 +8,16 @@ use std::time::{Duration, SystemTime};
 use serde_json::{Value, json};
 use tracing::{Instrument, error, info, info_span, warn};
 
-use super::lifecycle::{self, Progress, Windows, Work};
+use super::lifecycle::{self, Claim, Progress, Settled, Windows, Work};
 use super::ports::{Connect, Delivery, ResponseSender, Secrets};
-use crate::core::deadline::{Deadlines, Limit, deadlines};
+use crate::core::deadline::{Deadlines, deadlines, settle_until};
 use crate::core::event::{Envelope, Payload, Request, unwrap_sns};
+use crate::core::failure::{Failure, Settlement};
+pub use crate::core::mode::Mode;
 use crate::core::physical_id;
 use crate::core::placement::Home;
 use crate::core::response::{self, Outcome};
 use crate::core::response_url::{ResponseUrl, UrlPolicy};
-
-/// Where the outcome goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// PUT to the request's ResponseURL (plain custom resources, SAM, CDK `CustomResource`).
-    Respond,
-    /// Return it to the caller: the CDK Provider framework's `onEvent` contract.
-    Return,
-}
-
-impl Mode {
-    /// `RESPONSE_MODE=return` selects provider mode; anything else, or nothing, the ordinary mode.
-    pub fn from_env_value(value: Option<&str>) -> Self {
-        match value {
-            Some(v) if v.trim().eq_ignore_ascii_case("return") => Self::Return,
-            _ => Self::Respond,
-        }
-    }
-}
 
 /// What the runtime tells about one invocation.
 #[derive(Debug, Clone)]
@@ -195,7 +178,8 @@ impl<C: Connect, S: ResponseSender> Handler<C, S> {
             XRayTraceId = invocation.xray_trace_id.as_deref(),
         );
         async move {
-            let responder = self.responder(&envelope)?;
+            let mode = self.mode.for_request(envelope.response_url.is_some());
+            let responder = self.responder(&envelope, mode)?;
             let request = Request::from_payload(&payload);
             let limits = deadlines(
                 invocation.started,
@@ -204,30 +188,34 @@ impl<C: Connect, S: ResponseSender> Handler<C, S> {
                 responder.as_ref().and_then(|r| r.url.expires_at()),
                 responder.as_ref().and_then(|r| r.url.signed_at()),
             );
-            let outcome = match request {
-                Err(e) => Outcome::Failed {
-                    physical_id: physical_id::for_failure(None, &envelope),
-                    reason: format!("invalid request: {e}"),
-                },
+            let (outcome, outstanding) = match request {
+                Err(e) => {
+                    let physical_id = physical_id::for_failure(None, &envelope, None);
+                    (Outcome::Failed { physical_id, reason: format!("invalid request: {e}") }, None)
+                }
                 Ok(request) => {
                     let function_arn = invocation.invoked_function_arn.as_deref();
-                    self.supervise(request, &envelope, invocation.started, limits, function_arn).await
+                    self.supervise(request, &envelope, mode, invocation.started, limits, function_arn).await
                 }
             };
             match &outcome {
                 Outcome::Success { physical_id, .. } => info!(physical_id, "SUCCESS"),
                 Outcome::Failed { physical_id, reason } => warn!(physical_id, reason, "FAILED"),
             }
-            answer(&envelope, outcome, responder, limits.send).await
+            let Some(responder) = responder else { return provider_answer(&outcome) };
+            let delivery = responder.send(response::body(&envelope, &outcome), limits.send).await;
+            if let (Delivery::Rejected { status, .. }, Some(claim)) = (&delivery, outstanding) {
+                self.undo_unannounced(claim, *status, limits.send).await;
+            }
+            delivered_answer(&outcome, delivery)
         }
         .instrument(span)
         .await
     }
 
-    /// The responder of a request, or none in provider mode. The Provider framework still passes a
-    /// ResponseURL, so only the environment can say which mode this is.
-    fn responder(&self, envelope: &Envelope) -> Result<Option<Responder<S>>, HandlerError> {
-        let (Some(url), Mode::Respond) = (&envelope.response_url, self.mode) else { return Ok(None) };
+    /// The responder of a request, or none in provider mode (`mode`, the request's, decided once).
+    fn responder(&self, envelope: &Envelope, mode: Mode) -> Result<Option<Responder<S>>, HandlerError> {
+        let (Some(url), Mode::Respond) = (&envelope.response_url, mode) else { return Ok(None) };
         match ResponseUrl::parse(url, self.url_policy) {
             Ok(url) => Ok(Some(Responder { url, sender: self.sender.clone() })),
             Err(e) => {
@@ -237,72 +225,87 @@ impl<C: Connect, S: ResponseSender> Handler<C, S> {
         }
     }
 
-    /// Runs the lifecycle on its own task, so a panic is caught and the deadline can abandon it.
+    /// Runs the lifecycle on its own task, so a panic is caught and the deadline can abandon it; then, if it
+    /// failed, settles the user it made or took over, the same way whichever way it failed (lifecycle::settle).
     async fn supervise(
         &self,
         request: Request,
         envelope: &Envelope,
+        mode: Mode,
         started: SystemTime,
         limits: Deadlines,
         function_arn: Option<&str>,
-    ) -> Outcome {
+    ) -> (Outcome, Option<Claim>) {
         let progress = Progress::default();
         progress.step("starting");
-        let fallback_id = physical_id::for_failure(Some(&request), envelope);
-        let work = Work {
-            mode: self.mode,
-            windows: self.windows,
-            home: function_arn.and_then(Home::from_function_arn),
-            deadline: limits.work,
-        };
-        let task = tokio::spawn({
-            let (connect, envelope, progress) = (self.connect.clone(), envelope.clone(), progress.clone());
+        let work =
+            Work { windows: self.windows, home: function_arn.and_then(Home::from_function_arn), deadline: limits.work };
+        let mut task = tokio::spawn({
+            let (connect, envelope, progress, request) =
+                (self.connect.clone(), envelope.clone(), progress.clone(), request.clone());
             let secrets = self.secrets.clone();
             async move { lifecycle::run(&*connect, secrets.as_deref(), &request, &envelope, &progress, &work).await }
                 .in_current_span()
         });
-        let abort = task.abort_handle();
-        let reason = match tokio::time::timeout_at(until(limits.work), task).await {
-            Ok(Ok(outcome)) => return outcome,
+        let failure = match tokio::time::timeout_at(until(limits.work), &mut task).await {
+            Ok(Ok(Ok(done))) => {
+                let (_, made) = progress.snapshot();
+                return (Outcome::Success { physical_id: done.physical_id, data: done.data }, made);
+            }
+            Ok(Ok(Err(failure))) => failure,
             Ok(Err(join)) => {
                 let (step, _) = progress.snapshot();
                 let detail = join.try_into_panic().map(|p| panic_message(p.as_ref())).unwrap_or_else(|e| e.to_string());
                 error!(panic = %detail, step, "the handler panicked");
-                format!("internal error while {step}: the handler panicked ({detail})")
+                Failure::Panicked { step, detail }
             }
             Err(_) => {
-                abort.abort();
+                task.abort();
+                // An aborted task stops at its next await; until it has, it could still record a user.
+                let _ = tokio::time::timeout_at(until(limits.send), &mut task).await;
                 let (step, _) = progress.snapshot();
                 let elapsed = SystemTime::now().duration_since(started).unwrap_or_default().as_secs();
-                let limit = match limits.binding {
-                    Limit::Lambda => "the Lambda function's timeout",
-                    Limit::ServiceTimeout => "the template's ServiceTimeout",
-                    Limit::UrlExpiry => "the response URL's expiry",
-                };
                 error!(elapsed_s = elapsed, step, "timed out");
-                format!("timed out after {elapsed} s while {step} (limit: {limit})")
+                Failure::TimedOut { elapsed, step, limit: limits.binding }
             }
         };
-        // A user made before the panic or the deadline is named, so the rollback's Delete removes it.
-        let (_, created) = progress.snapshot();
-        Outcome::Failed { physical_id: created.unwrap_or(fallback_id), reason }
+        let (_, claim) = progress.snapshot();
+        let by = settle_until(SystemTime::now(), limits.send, mode, lifecycle::MAX_SETTLE);
+        let Settled { named, settlement } =
+            lifecycle::settle(&*self.connect, claim, mode, self.windows.pause, until(by)).await;
+        let outcome = Outcome::Failed {
+            physical_id: physical_id::for_failure(Some(&request), envelope, named.as_ref()),
+            reason: format!("{failure}{settlement}"),
+        };
+        (outcome, named.map(Claim::Made))
+    }
+
+    /// The response URL refused the response for good (an expired or forged URL): CloudFormation will never learn of
+    /// the user this request made or took over, and no rollback will ever name it. So it is undone as provider mode
+    /// undoes a failed Create's user: deleted if made, given back if taken over.
+    async fn undo_unannounced(&self, claim: Claim, status: u16, send: SystemTime) {
+        error!(status, "the response was refused; undoing what CloudFormation will never learn of");
+        let by = settle_until(SystemTime::now(), send, Mode::Return, lifecycle::MAX_SETTLE);
+        let settled = lifecycle::settle(&*self.connect, Some(claim), Mode::Return, self.windows.pause, until(by)).await;
+        match settled.settlement {
+            Settlement::Deleted | Settlement::Released => info!(settlement = %settled.settlement, "undone"),
+            _ => error!(settlement = %settled.settlement, "could not be undone"),
+        }
     }
 }
 
-/// Sends the outcome where it goes, and says what the invocation returns.
-async fn answer<S: ResponseSender>(
-    envelope: &Envelope,
-    outcome: Outcome,
-    responder: Option<Responder<S>>,
-    deadline: SystemTime,
-) -> Result<Value, HandlerError> {
-    let Some(responder) = responder else {
-        return match outcome {
-            Outcome::Success { .. } => Ok(response::provider_result(&outcome)),
-            Outcome::Failed { reason, .. } => Err(HandlerError::Failed(response::provider_reason(&reason))),
-        };
-    };
-    match responder.send(response::body(envelope, &outcome), deadline).await {
+/// What a provider-mode invocation returns: the result document, or the failure whose message is the Reason.
+fn provider_answer(outcome: &Outcome) -> Result<Value, HandlerError> {
+    match outcome {
+        Outcome::Success { .. } => Ok(response::provider_result(outcome)),
+        Outcome::Failed { reason, .. } => Err(HandlerError::Failed(response::provider_reason(reason))),
+    }
+}
+
+/// What an ordinary-mode invocation returns once the PUT is over: success when CloudFormation got the response or
+/// refused it for good (Lambda's retry cannot help), an error when it may still be delivered by a retry.
+fn delivered_answer(outcome: &Outcome, delivery: Delivery) -> Result<Value, HandlerError> {
+    match delivery {
         Delivery::Delivered { .. } | Delivery::Rejected { .. } => Ok(json!({
             "Status": if outcome.is_success() { "SUCCESS" } else { "FAILED" },
             "PhysicalResourceId": outcome.physical_id(),

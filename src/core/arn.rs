@@ -275,6 +275,9 @@ mod tests {
             "arn:aws:connect:us-east-1:123456789012:instance/",
             "arn:aws:connect:us-east-1:123456789012:instance/a/b",
             "arn:aws:connect:us-east-1:123456789012:user/a",
+            "arn:aws:ecs:us-east-1:123456789012:instance/i-1",
+            "arn:aws:connect::123456789012:instance/i-1",
+            "arn:aws:connect:US-EAST-1:123456789012:instance/i-1",
         ] {
             assert!(InstanceArn::parse(bad).is_err(), "{bad:?} parsed");
         }
@@ -288,6 +291,11 @@ mod tests {
         assert_eq!(
             ResourceArn::parse_in(&same, ResourceKind::RoutingProfile, &instance).map(|a| a.id().to_owned()),
             Ok("rp-1".to_owned())
+        );
+        assert_eq!(
+            ResourceArn::parse_in(&same, ResourceKind::RoutingProfile, &instance).map(|a| a.to_string()),
+            Ok(same.clone()),
+            "a resource ARN displays as parsed"
         );
         assert!(matches!(
             ResourceArn::parse_in(other, ResourceKind::RoutingProfile, &instance),

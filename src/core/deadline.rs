@@ -3,6 +3,8 @@
 
 use std::time::{Duration, SystemTime};
 
+use super::mode::Mode;
+
 /// Time kept back from the work for the response PUT (and its retries).
 pub const MAX_SEND_RESERVE: Duration = Duration::from_secs(3);
 /// Time kept back from the PUT so the invocation can still return to the runtime.
@@ -64,6 +66,18 @@ pub fn deadlines(
     Deadlines { work, send, binding: limit }
 }
 
+/// Until when a failed request may settle the user it made or took over (docs/protocol.md §7), from `now`: in
+/// provider mode nothing is sent afterwards, so up to `send`, the time ordinary mode keeps for the PUT; in ordinary
+/// mode half of what is left before `send`, so that the PUT keeps the other half. Never more than `cap` from `now`.
+pub fn settle_until(now: SystemTime, send: SystemTime, mode: Mode, cap: Duration) -> SystemTime {
+    let left = send.duration_since(now).unwrap_or_default();
+    let share = match mode {
+        Mode::Return => left,
+        Mode::Respond => left / 2,
+    };
+    now + share.min(cap)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,6 +112,14 @@ mod tests {
     }
 
     #[test]
+    fn limits_that_coincide_name_the_lambda_deadline_first_then_service_timeout() {
+        let d = deadlines(at(0), at(300), Some(Duration::from_secs(300)), Some(at(300)), None);
+        assert_eq!(d.binding, Limit::Lambda);
+        let d = deadlines(at(0), at(900), Some(Duration::from_secs(300)), Some(at(300)), None);
+        assert_eq!(d.binding, Limit::ServiceTimeout);
+    }
+
+    #[test]
     fn short_budgets_keep_most_time_for_the_work() {
         let d = deadlines(at(0), at(2), None, None, None);
         let budget = d.send.duration_since(at(0)).unwrap_or_default();
@@ -119,5 +141,15 @@ mod tests {
         assert_eq!(skewed.send, at(400) - RETURN_MARGIN, "a signing time after the start counts from the start");
         let long_ago = deadlines(at(500), at(1000), Some(Duration::from_secs(300)), None, Some(at(100)));
         assert_eq!(long_ago.work, at(500), "a budget already spent leaves no time for work");
+    }
+
+    #[test]
+    fn settling_keeps_half_the_time_for_the_put_in_ordinary_mode_only() {
+        let cap = Duration::from_secs(30);
+        assert_eq!(settle_until(at(0), at(4), Mode::Respond, cap), at(2));
+        assert_eq!(settle_until(at(0), at(4), Mode::Return, cap), at(4));
+        assert_eq!(settle_until(at(0), at(900), Mode::Return, cap), at(30), "capped");
+        assert_eq!(settle_until(at(0), at(900), Mode::Respond, cap), at(30), "capped");
+        assert_eq!(settle_until(at(10), at(5), Mode::Return, cap), at(10), "no time left, none taken");
     }
 }

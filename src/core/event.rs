@@ -233,9 +233,10 @@ impl Request {
 /// What [`typed`] takes from a request: kind, properties, old properties, physical id.
 type TypedParts = (RequestType, Value, Value, Option<String>);
 
-/// The request read with `aws_lambda_events`' types: CloudFormation's own shape when it carries a ResponseURL,
-/// the CDK Provider framework's (which has none) otherwise. Their `Debug` shows the raw URL and properties, so
-/// they are taken apart here and never kept.
+/// The request read with `aws_lambda_events`' types: CloudFormation's own shape when it carries a ResponseURL
+/// (CloudFormation's requests do, and so do those the CDK Provider framework passes on, URL included); the crate's
+/// `provider` shape, which has no ResponseURL field, when it carries none (a direct invocation, answered in
+/// provider mode). Their `Debug` shows the raw URL and properties, so they are taken apart here and never kept.
 fn typed(shaped: Value) -> Result<TypedParts, RequestError> {
     use aws_lambda_events::cloudformation::{self as cfn, provider};
     let shape = |e: serde_json::Error| {
@@ -370,6 +371,10 @@ mod tests {
             ("s", "r", "L")
         );
         assert_eq!(Envelope::read(&json!("not an object")), Envelope::default());
+        let empty = Envelope::read(&json!({"ResponseURL": "", "PhysicalResourceId": "", "RequestId": "r"}));
+        assert_eq!((empty.response_url, empty.physical_resource_id), (None, None), "empty counts as missing");
+        let update = Envelope::read(&json!({"PhysicalResourceId": "arn:u", "RequestType": "Update"}));
+        assert_eq!((update.physical_resource_id.as_deref(), update.request_type.as_str()), (Some("arn:u"), "Update"));
     }
 
     #[test]
@@ -402,6 +407,75 @@ mod tests {
     }
 
     #[test]
+    fn an_update_needs_old_properties_that_are_an_object() {
+        let mut update = create();
+        update["RequestType"] = json!("Update");
+        update["PhysicalResourceId"] = json!("arn");
+        update["OldResourceProperties"] = json!({"Username": "jane.doe"});
+        let Ok(request) = Request::parse(&update) else { panic!("parses") };
+        assert_eq!((request.kind, request.physical_resource_id.as_deref()), (RequestType::Update, Some("arn")));
+        assert_eq!(request.old_properties["Username"], "jane.doe");
+        update["OldResourceProperties"] = json!("garbage");
+        assert_eq!(Request::parse(&update), Err(RequestError::NotAnObjectField("OldResourceProperties")));
+    }
+
+    #[test]
+    fn only_a_delete_may_lack_properties() {
+        for absent in [None, Some(Value::Null)] {
+            let mut request = create();
+            let object = request.as_object_mut().unwrap_or_else(|| panic!("object"));
+            match &absent {
+                None => object.remove("ResourceProperties"),
+                Some(null) => object.insert("ResourceProperties".to_owned(), null.clone()),
+            };
+            let expected = match absent {
+                None => RequestError::Missing("ResourceProperties"),
+                Some(_) => RequestError::NotAnObjectField("ResourceProperties"),
+            };
+            assert_eq!(Request::parse(&request), Err(expected));
+            request["RequestType"] = json!("Delete");
+            request["PhysicalResourceId"] = json!("arn");
+            assert_eq!(Request::parse(&request).map(|r| r.properties), Ok(json!({})));
+        }
+    }
+
+    #[test]
+    fn a_request_without_a_response_url_is_read_in_the_provider_shape() {
+        for (kind, expected) in
+            [("Create", RequestType::Create), ("Update", RequestType::Update), ("Delete", RequestType::Delete)]
+        {
+            let mut request = create();
+            let object = request.as_object_mut().unwrap_or_else(|| panic!("object"));
+            object.remove("ResponseURL");
+            request["RequestType"] = json!(kind);
+            if kind != "Create" {
+                request["PhysicalResourceId"] = json!("arn");
+                request["OldResourceProperties"] = json!({});
+            }
+            let Ok(parsed) = Request::parse(&request) else { panic!("{kind} parses") };
+            assert_eq!(parsed.kind, expected);
+            assert_eq!(parsed.physical_resource_id.is_some(), kind != "Create", "{kind}");
+        }
+    }
+
+    #[test]
+    fn service_timeout_is_a_json_number_or_a_string_at_the_top_or_in_the_properties() {
+        let timeout = |request: &Value| Request::parse(request).map(|r| r.service_timeout);
+        let mut number = create();
+        number["ServiceTimeout"] = json!(300);
+        assert_eq!(timeout(&number), Ok(Some(Duration::from_secs(300))));
+        let mut in_properties = create();
+        let object = in_properties.as_object_mut().unwrap_or_else(|| panic!("object"));
+        object.remove("ServiceTimeout");
+        in_properties["ResourceProperties"]["ServiceTimeout"] = json!(" 45 ");
+        assert_eq!(timeout(&in_properties), Ok(Some(Duration::from_secs(45))));
+        in_properties["ResourceProperties"]["ServiceTimeout"] = Value::Null;
+        assert_eq!(timeout(&in_properties), Ok(None));
+        number["ServiceTimeout"] = json!(1.5);
+        assert_eq!(timeout(&number), Err(RequestError::BadServiceTimeout("1.5".into())));
+    }
+
+    #[test]
     fn delete_ignores_unusable_properties() {
         let mut delete = create();
         delete["RequestType"] = json!("Delete");
@@ -421,6 +495,28 @@ mod tests {
         assert_eq!(requests[0].as_ref().map(|r| r.value["RequestId"].clone()), Ok(json!("r-1")));
         assert!(requests[1].is_err());
         assert_eq!(unwrap_sns(Payload::from_value(create())), vec![Ok(Payload::from_value(create()))]);
+    }
+
+    #[test]
+    fn a_record_is_sns_by_its_sns_field_or_its_event_source() {
+        let message = create().to_string();
+        let by_field = json!({"Records": [{"Sns": {"Message": message}}]});
+        let requests = unwrap_sns(Payload::from_value(by_field));
+        assert_eq!(requests.len(), 1);
+        assert_eq!(requests[0].as_ref().map(|r| r.value["RequestId"].clone()), Ok(json!("r-1")));
+        let by_source = json!({"Records": [{"EventSource": "aws:sns"}]});
+        assert_eq!(unwrap_sns(Payload::from_value(by_source)), vec![Err("SNS record without Message".to_owned())]);
+    }
+
+    #[test]
+    fn records_that_are_not_all_sns_are_the_payload_itself() {
+        for payload in [
+            json!({"Records": []}),
+            json!({"Records": [{"eventSource": "aws:s3", "s3": {}}]}),
+            json!({"Records": [{"EventSource": "aws:sns", "Sns": {"Message": "{}"}}, {"eventSource": "aws:sqs"}]}),
+        ] {
+            assert_eq!(unwrap_sns(Payload::from_value(payload.clone())), vec![Ok(Payload::from_value(payload))]);
+        }
     }
 
     fn nested(depth: usize) -> String {
@@ -472,5 +568,8 @@ mod tests {
         let shown = format!("{:?} {:?} {:?}", Envelope::read(&create()), request, Payload::from_value(create()));
         assert!(!shown.contains("X-Amz-Signature") && !shown.contains("john.doe"), "{shown}");
         assert!(shown.contains("Username") && shown.contains("https://h/p?<redacted>"), "{shown}");
+        let payload = format!("{:?}", Payload::read(&create().to_string()));
+        assert!(payload.contains("ResponseURL") && payload.contains("ResourceProperties"), "{payload}");
+        assert!(!payload.contains("X-Amz-Signature") && !payload.contains("john.doe"), "{payload}");
     }
 }

@@ -11,10 +11,12 @@
 //!
 //! The API reference contradicts itself on `Email` for SAML (the operation calls it required, the member an
 //! error); this follows the member. The type itself comes from `DescribeInstance`, which the app asks for.
+//! The rules that hold whatever the type (`@` in a username only as an e-mail address, the names in Unicode NFC)
+//! are the properties' own, in `props`.
 
 use std::fmt;
 
-use super::props::PropertyError;
+use super::problem::PropertyError;
 
 /// How an instance manages its users' identities: `DescribeInstance`'s `IdentityManagementType`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

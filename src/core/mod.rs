@@ -4,9 +4,12 @@
 
 pub mod arn;
 pub mod backoff;
+pub mod connect_error;
 pub mod deadline;
 pub mod event;
+pub mod failure;
 pub mod identity;
+pub mod mode;
 pub mod model;
 pub mod owner;
 pub mod pace;
@@ -14,7 +17,10 @@ pub mod password_secret;
 pub mod physical_id;
 pub mod placement;
 pub mod plan;
+pub mod problem;
 pub mod props;
 pub mod response;
 pub mod response_url;
+pub(crate) mod scalar;
 pub mod secret;
+pub(crate) mod shape;

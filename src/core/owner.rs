@@ -60,6 +60,18 @@ mod tests {
     }
 
     #[test]
+    fn the_value_fits_whatever_the_stack_id() {
+        // Without a `/`, the whole stack id stands in for the GUID.
+        for stack in
+            ["x".repeat(300), format!("arn:aws:cloudformation:us-east-1:123456789012:stack/s/{}", "g".repeat(300))]
+        {
+            let value = owner_tag_value(&stack, "AgentJohn");
+            assert!(value.chars().count() <= MAX_TAG_VALUE, "{value}");
+            assert_ne!(value, owner_tag_value(&stack, "AgentJane"));
+        }
+    }
+
+    #[test]
     fn only_another_resources_value_is_foreign() {
         let tagged = |v: &str| Tags::from([(OWNER_TAG_KEY.to_owned(), v.to_owned()), ("team".into(), "a".into())]);
         assert_eq!(foreign_owner(&tagged("guid/Other"), "guid/Mine"), Some("guid/Other"));

@@ -1,12 +1,19 @@
-//! The arithmetic of adaptive pacing: a permitted rate of Connect calls that halves when Connect throttles
+//! The arithmetic of adaptive pacing: a permitted rate of Connect calls that drops when Connect throttles
 //! and earns its way back, a little with every call Connect lets through (additive increase, multiplicative
 //! decrease — AIMD, the rule TCP's congestion control uses to share a link).
 //!
 //! Why: Connect's rate limits are per account, and shared with everything else that calls Connect there, often
 //! the contact centre's own integrations (docs/real-connect.md §5). A throttle is the only sign of how much of
 //! the quota is left. Retrying each throttle on its own keeps the account at its limit and absorbs several
-//! throttles per call; a shared pacer that backs off on the first throttle keeps the quota usable for the
-//! others, and callers that each follow AIMD converge to fair shares of it.
+//! throttles per call; a pacer that backs off on the first throttle keeps the quota usable for the others, and
+//! callers that each follow AIMD converge to fair shares of it.
+//!
+//! Each Lambda execution environment has its own pacer and sees nothing of the others'. What keeps their sum
+//! near the quota is how many of them there are, which the function's reserved concurrency bounds
+//! (`ReservedConcurrency` in template.yaml), and where each starts: at the first throttle, an environment takes
+//! its share of the quota ([`PaceLimits::share`]) instead of assuming the whole rate is free. The spacing has no
+//! jitter: environments fall out of step by themselves (each call's latency, the retries' jittered backoff), and
+//! jittering the spacing as well measured no fewer throttles in a model of 2 to 4 environments against the bucket.
 //!
 //! Pure: points in time are offsets from an origin the caller chooses, and nothing here waits (`app::pacer`
 //! does).
@@ -20,6 +27,9 @@ pub struct PaceLimits {
     pub floor: f64,
     /// The highest rate. A rate that earns its way back to it ends pacing until the next throttle.
     pub ceiling: f64,
+    /// The rate a throttle sets while calls are not paced: this execution environment's share of the account's
+    /// quota. A throttle says that others are calling too, and how many is unknown.
+    pub share: f64,
     /// How much the rate earns back per second of calls Connect lets through.
     pub increase: f64,
     /// The factor a throttle multiplies the rate by, between 0 and 1.
@@ -31,19 +41,36 @@ impl Default for PaceLimits {
     ///   deadline, not Connect, end a request that meets a busy account.
     /// - `ceiling` 20/s: well above the few calls per second of Connect's default account quotas, so an
     ///   execution environment that is never throttled is never slowed.
+    /// - `share` 1/s: Connect's default quota of 2 requests/s split between the template's default
+    ///   `ReservedConcurrency` of 2 environments. Halving the ceiling instead took three more throttles per
+    ///   environment to come down to about that level (10, 5, 2.5, then 1.25/s).
     /// - `increase` 0.2/s per second: after halving from just above a 2/s quota, the rate is back above it in
     ///   about 5 s, before the quota's burst allowance (a handful of calls) has refilled and capacity goes unused.
     /// - `decrease` 0.5: halving, the classic choice; it clears an overshoot in one step.
     fn default() -> Self {
-        Self { floor: 0.2, ceiling: 20.0, increase: 0.2, decrease: 0.5 }
+        Self { floor: 0.2, ceiling: 20.0, share: 1.0, increase: 0.2, decrease: 0.5 }
+    }
+}
+
+impl PaceLimits {
+    /// The same dynamics `k` times faster: every rate `k` times higher, so every wait `k` times shorter, and the
+    /// increase, a rate gained per second, `k²` times higher. For tests and models that cannot wait minutes.
+    pub fn scaled(self, k: f64) -> Self {
+        Self {
+            floor: self.floor * k,
+            ceiling: self.ceiling * k,
+            share: self.share * k,
+            increase: self.increase * k * k,
+            decrease: self.decrease,
+        }
     }
 }
 
 /// The lowest floor [`Pace::new`] accepts: one call every 1000 s keeps every interval a finite duration.
 const MIN_RATE: f64 = 0.001;
 
-/// The state of an AIMD pacer. Unpaced until the first throttle: then calls are spaced at the permitted rate,
-/// one at a time, until that rate earns its way back to the ceiling.
+/// The state of an AIMD pacer. Unpaced until a throttle: then calls are spaced at the permitted rate, from the
+/// share on, one at a time, until that rate earns its way back to the ceiling.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pace {
     limits: PaceLimits,
@@ -58,13 +85,15 @@ pub struct Pace {
 
 impl Pace {
     /// A pacer that does not pace yet. Out-of-range limits are brought into range: the floor to at least
-    /// 0.001/s, the ceiling to at least the floor, the increase to at least 0, and a decrease outside (0, 1)
-    /// to 0.5.
+    /// 0.001/s, the ceiling to at least the floor, the share to between the two (the floor if it is not a
+    /// number), the increase to at least 0, and a decrease outside (0, 1) to 0.5.
     pub fn new(limits: PaceLimits) -> Self {
         let floor = limits.floor.max(MIN_RATE);
+        let ceiling = limits.ceiling.max(floor);
         let limits = PaceLimits {
             floor,
-            ceiling: limits.ceiling.max(floor),
+            ceiling,
+            share: limits.share.max(floor).min(ceiling),
             increase: limits.increase.max(0.0),
             decrease: if limits.decrease > 0.0 && limits.decrease < 1.0 { limits.decrease } else { 0.5 },
         };
@@ -97,16 +126,17 @@ impl Pace {
         }
     }
 
-    /// Connect throttled a call sent at `sent_at`; the answer came at `now`. Lowers the rate unless the call
-    /// was sent before the last decrease; returns the new rate when it changed.
+    /// Connect throttled a call sent at `sent_at`; the answer came at `now`. Unpaced, starts pacing at the
+    /// share; pacing, lowers the rate unless the call was sent before the last decrease. Returns the new rate
+    /// when it changed.
     pub fn throttled(&mut self, sent_at: Duration, now: Duration) -> Option<f64> {
         if self.decreased_at.is_some_and(|at| sent_at < at) {
             return None;
         }
-        // The first throttle halves the ceiling rather than some measured rate: a few more throttles, each in a
-        // short epoch at a high rate, find the account's level without the bookkeeping of measuring it.
-        let from = self.rate.unwrap_or(self.limits.ceiling);
-        let rate = (from * self.limits.decrease).max(self.limits.floor);
+        let rate = match self.rate {
+            Some(rate) => (rate * self.limits.decrease).max(self.limits.floor),
+            None => self.limits.share,
+        };
         self.rate = Some(rate);
         self.decreased_at = Some(now);
         // The throttled call used a slot and no token: the next goes a full new interval after the throttle, so
@@ -160,31 +190,40 @@ mod tests {
     }
 
     #[test]
-    fn a_throttle_halves_the_rate_and_spaces_calls() {
+    fn a_throttle_while_unpaced_starts_pacing_at_the_share() {
         let mut pace = Pace::new(PaceLimits::default());
-        assert_eq!(pace.throttled(secs(1.0), secs(1.0)), Some(10.0), "half the ceiling");
+        assert_eq!(pace.throttled(secs(1.0), secs(1.0)), Some(1.0), "the share, not half the ceiling");
         // The next call waits a full interval after the throttle, and each one after it too.
-        assert_eq!(pace.ready_at(secs(1.0)), secs(1.1));
-        pace.grant(secs(1.1));
-        assert_eq!(pace.ready_at(secs(1.1)), secs(1.2));
+        assert_eq!(pace.ready_at(secs(1.0)), secs(2.0));
+        pace.grant(secs(2.0));
+        assert_eq!(pace.ready_at(secs(2.0)), secs(3.0));
         // A call that comes late goes at once; the next is spaced from it, with no burst for the idle spell.
-        assert_eq!(pace.ready_at(secs(5.0)), secs(5.0));
-        pace.grant(secs(5.0));
-        assert_eq!(pace.ready_at(secs(5.0)), secs(5.1));
+        assert_eq!(pace.ready_at(secs(10.0)), secs(10.0));
+        pace.grant(secs(10.0));
+        assert_eq!(pace.ready_at(secs(10.0)), secs(11.0));
     }
 
     #[test]
-    fn one_overshoot_halves_once() {
+    fn a_throttle_while_pacing_multiplies_the_rate_by_the_decrease() {
+        let limits = PaceLimits { floor: 0.1, ceiling: 100.0, share: 8.0, increase: 0.0, decrease: 0.25 };
+        let mut pace = Pace::new(limits);
+        assert_eq!(pace.throttled(secs(1.0), secs(1.0)), Some(8.0));
+        assert_eq!(pace.throttled(secs(2.0), secs(2.0)), Some(2.0));
+        assert_eq!(pace.ready_at(secs(2.0)), secs(2.5));
+    }
+
+    #[test]
+    fn one_overshoot_decreases_once() {
         let mut pace = Pace::new(PaceLimits::default());
         // Three calls sent at 1.0 s are throttled: the answers that follow the first reflect the same rate.
-        assert_eq!(pace.throttled(secs(1.0), secs(1.01)), Some(10.0));
+        assert_eq!(pace.throttled(secs(1.0), secs(1.01)), Some(1.0));
         assert_eq!(pace.throttled(secs(1.0), secs(1.02)), None);
         assert_eq!(pace.throttled(secs(1.005), secs(1.03)), None);
         // Nor does an answer to a call sent at the old rate raise the new one.
         assert!(!pace.accepted(secs(1.0)));
-        assert_eq!(pace.rate(), Some(10.0));
-        // A call sent after the decrease and throttled halves again.
-        assert_eq!(pace.throttled(secs(1.2), secs(1.21)), Some(5.0));
+        assert_eq!(pace.rate(), Some(1.0));
+        // A call sent after the decrease and throttled halves the rate.
+        assert_eq!(pace.throttled(secs(2.1), secs(2.11)), Some(0.5));
     }
 
     #[test]
@@ -201,7 +240,7 @@ mod tests {
 
     #[test]
     fn accepted_calls_earn_the_rate_back_additively_up_to_the_ceiling() {
-        let limits = PaceLimits { floor: 0.5, ceiling: 4.0, increase: 0.5, decrease: 0.5 };
+        let limits = PaceLimits { floor: 0.5, ceiling: 5.0, share: 2.0, increase: 0.5, decrease: 0.5 };
         let mut pace = Pace::new(limits);
         pace.throttled(Duration::ZERO, Duration::ZERO);
         assert_eq!(pace.rate(), Some(2.0));
@@ -224,19 +263,51 @@ mod tests {
         assert!(ended);
         assert_eq!(pace.rate(), None);
         assert_eq!(pace.ready_at(t), t);
-        // The next throttle starts again from half the ceiling.
+        // The next throttle starts again from the share.
         assert_eq!(pace.throttled(t, t), Some(2.0));
     }
 
     #[test]
     fn out_of_range_limits_are_brought_into_range() {
-        let pace = Pace::new(PaceLimits { floor: -1.0, ceiling: 0.0, increase: f64::NAN, decrease: 2.0 });
+        let pace = Pace::new(PaceLimits { floor: -1.0, ceiling: 0.0, share: -1.0, increase: f64::NAN, decrease: 2.0 });
         let limits = pace.limits();
         assert_eq!(limits.floor, MIN_RATE);
         assert_eq!(limits.ceiling, MIN_RATE);
+        assert_eq!(limits.share, MIN_RATE);
         assert_eq!(limits.increase, 0.0);
         assert_eq!(limits.decrease, 0.5);
         assert_eq!(interval(0.0), Duration::from_secs(1000));
+        let share = |share| Pace::new(PaceLimits { floor: 1.0, ceiling: 4.0, share, ..PaceLimits::default() });
+        assert_eq!(share(9.0).limits().share, 4.0, "at most the ceiling");
+        assert_eq!(share(0.5).limits().share, 1.0, "at least the floor");
+        assert_eq!(share(f64::NAN).limits().share, 1.0, "the floor when not a number");
+        assert_eq!(share(3.0).limits().share, 3.0);
+    }
+
+    #[test]
+    fn scaled_limits_run_the_same_course_faster() {
+        let limits = PaceLimits { floor: 0.5, ceiling: 8.0, share: 2.0, increase: 0.25, decrease: 0.4 };
+        assert_eq!(
+            limits.scaled(10.0),
+            PaceLimits { floor: 5.0, ceiling: 80.0, share: 20.0, increase: 25.0, decrease: 0.4 }
+        );
+        // The same throttle, then the same calls: the rate is 10 times higher at each step, each wait 10 times
+        // shorter.
+        let (mut slow, mut fast) = (Pace::new(limits), Pace::new(limits.scaled(10.0)));
+        slow.throttled(Duration::ZERO, Duration::ZERO);
+        fast.throttled(Duration::ZERO, Duration::ZERO);
+        let (mut t_slow, mut t_fast) = (Duration::ZERO, Duration::ZERO);
+        for _ in 0..5 {
+            t_slow = slow.ready_at(t_slow);
+            t_fast = fast.ready_at(t_fast);
+            assert!((t_slow.as_secs_f64() - 10.0 * t_fast.as_secs_f64()).abs() < 1e-6, "{t_slow:?} {t_fast:?}");
+            slow.grant(t_slow);
+            fast.grant(t_fast);
+            slow.accepted(t_slow);
+            fast.accepted(t_fast);
+            let (r_slow, r_fast) = (slow.rate().unwrap_or_default(), fast.rate().unwrap_or_default());
+            assert!((10.0 * r_slow - r_fast).abs() < 1e-9, "{r_slow} {r_fast}");
+        }
     }
 
     /// Connect's account bucket, as the emulator models it: `burst` tokens refilled at `per_sec`; a throttled
@@ -260,34 +331,58 @@ mod tests {
         }
     }
 
-    /// Calls as fast as the pacer lets them go, each answered `latency` later, against a bucket of 2/s with a
-    /// burst of 5, for `seconds`: (calls let through, throttles).
-    fn saturate(limits: PaceLimits, seconds: f64, latency: f64) -> (u32, u32) {
-        let mut pace = Pace::new(limits);
+    /// `environments` execution environments, each with its own pacer, each calling as fast as its pacer lets
+    /// it, one call at a time, every call answered 5 ms later, against one bucket of 2/s with a burst of 5, for
+    /// 300 s: (calls let through, throttles). At most 605 calls can go through.
+    fn saturate(limits: PaceLimits, environments: usize) -> (u32, u32) {
+        const LATENCY: f64 = 0.005;
+        let mut paces = vec![Pace::new(limits); environments];
+        let mut clocks = vec![Duration::ZERO; environments];
         let mut bucket = Bucket { per_sec: 2.0, burst: 5.0, tokens: 5.0, last: 0.0 };
         let (mut accepted, mut throttled) = (0, 0);
-        let mut t = Duration::ZERO;
-        while t < secs(seconds) {
-            t = pace.ready_at(t);
-            pace.grant(t);
-            if bucket.take(t.as_secs_f64()) {
+        // The environment whose clock is earliest goes next, so the bucket sees calls in the order they are made.
+        while let Some((i, &now)) = clocks.iter().enumerate().min_by_key(|&(_, t)| *t)
+            && now < secs(300.0)
+        {
+            let pace = &mut paces[i];
+            let ready = pace.ready_at(now);
+            if ready > now {
+                clocks[i] = ready;
+                continue;
+            }
+            pace.grant(now);
+            if bucket.take(now.as_secs_f64()) {
                 accepted += 1;
-                pace.accepted(t);
+                pace.accepted(now);
             } else {
                 throttled += 1;
-                pace.throttled(t, t + secs(latency));
+                pace.throttled(now, now + secs(LATENCY));
             }
-            // Back-to-back calls: the next is ready to go a moment later.
-            t += Duration::from_millis(1);
+            clocks[i] = now + secs(LATENCY);
         }
         (accepted, throttled)
     }
 
     #[test]
-    fn under_a_saturated_quota_the_default_pacer_uses_it_fully_and_politely() {
-        // 300 s of a 2/s quota with a burst of 5 let through at most 605 calls.
-        let (accepted, throttled) = saturate(PaceLimits::default(), 300.0, 0.005);
+    fn under_a_saturated_quota_one_environment_uses_it_fully_and_politely() {
+        let (accepted, throttled) = saturate(PaceLimits::default(), 1);
         assert!(accepted >= 590, "{accepted} calls let through of at most 605");
-        assert!(throttled * 5 <= accepted, "{throttled} throttles for {accepted} calls");
+        assert!(throttled * 10 <= accepted, "{throttled} throttles for {accepted} calls");
+    }
+
+    #[test]
+    fn the_template_default_of_two_environments_shares_the_quota_politely() {
+        let (accepted, throttled) = saturate(PaceLimits::default(), 2);
+        assert!(accepted >= 590, "{accepted} calls let through of at most 605");
+        assert!(throttled * 4 <= accepted, "{throttled} throttles for {accepted} calls");
+    }
+
+    #[test]
+    fn unbounded_environments_cannot_be_polite_on_their_own() {
+        // Why the reservation: 24 pacers that each see only their own throttles keep the bucket empty, at more
+        // than two throttles per call let through.
+        let (accepted, throttled) = saturate(PaceLimits::default(), 24);
+        assert!(accepted >= 590, "{accepted} calls let through of at most 605");
+        assert!(throttled > 2 * accepted, "{throttled} throttles for {accepted} calls");
     }
 }

@@ -10,9 +10,9 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use super::arn::{ArnHead, is_region};
-use super::props;
-use super::props::json_kind;
+use super::scalar;
 use super::secret::Secret;
+use super::shape::password_problems;
 
 /// `arn:<partition>:secretsmanager:<region>:<12-digit account>:secret:<name>`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -144,12 +144,12 @@ pub fn password(value: SecretValue, json_key: Option<&str>) -> Result<Secret, Pa
                 None => return Err(PasswordSecretError::MissingKey(key.to_owned())),
                 Some(Value::String(s)) => Secret::new(s),
                 Some(other) => {
-                    return Err(PasswordSecretError::NotAString { key: key.to_owned(), kind: json_kind(&other) });
+                    return Err(PasswordSecretError::NotAString { key: key.to_owned(), kind: scalar::kind(&other) });
                 }
             }
         }
     };
-    let problems = props::password_problems(password.expose());
+    let problems = password_problems(password.expose());
     if !problems.is_empty() {
         return Err(PasswordSecretError::Rules(problems.join(", ")));
     }
@@ -160,6 +160,7 @@ pub fn password(value: SecretValue, json_key: Option<&str>) -> Result<Secret, Pa
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
+    use crate::core::props;
 
     const PASSWORD: &str = "S3cret-Value-x";
 

@@ -28,13 +28,14 @@ pub fn failed_create_marker(envelope: &Envelope) -> String {
     format!("{logical}-create-failed-{request}")
 }
 
-/// The id a failed request answers with when the failure names none: a Create's marker, or the id
-/// CloudFormation sent (an Update or Delete keeps its resource). A request too broken to parse still keeps
-/// an id it carried, since that id names an existing resource.
-pub fn for_failure(request: Option<&Request>, envelope: &Envelope) -> String {
-    match (request.map(|r| r.kind), &envelope.physical_resource_id) {
-        (Some(RequestType::Create), _) | (_, None) => failed_create_marker(envelope),
-        (_, Some(id)) => id.clone(),
+/// The id a failed request answers with: the user it made, when it made one (so that CloudFormation's rollback
+/// Delete removes it); otherwise a Create's marker, or the id CloudFormation sent (an Update or Delete keeps its
+/// resource). A request too broken to parse still keeps an id it carried, since that id names an existing resource.
+pub fn for_failure(request: Option<&Request>, envelope: &Envelope, made: Option<&UserArn>) -> String {
+    match (made, request.map(|r| r.kind), &envelope.physical_resource_id) {
+        (Some(user), _, _) => user.to_string(),
+        (None, Some(RequestType::Create), _) | (None, _, None) => failed_create_marker(envelope),
+        (None, _, Some(id)) => id.clone(),
     }
 }
 
@@ -84,10 +85,20 @@ mod tests {
 
     #[test]
     fn a_failure_keeps_the_sent_id_except_on_create() {
-        assert_eq!(for_failure(request("Create").as_ref(), &envelope(Some(USER))), "User-create-failed-r-1");
-        assert_eq!(for_failure(request("Update").as_ref(), &envelope(Some(USER))), USER);
-        assert_eq!(for_failure(request("Delete").as_ref(), &envelope(Some(USER))), USER);
-        assert_eq!(for_failure(None, &envelope(Some(USER))), USER, "a broken request keeps its id");
-        assert_eq!(for_failure(None, &envelope(None)), "User-create-failed-r-1");
+        assert_eq!(for_failure(request("Create").as_ref(), &envelope(Some(USER)), None), "User-create-failed-r-1");
+        assert_eq!(for_failure(request("Update").as_ref(), &envelope(Some(USER)), None), USER);
+        assert_eq!(for_failure(request("Delete").as_ref(), &envelope(Some(USER)), None), USER);
+        assert_eq!(for_failure(None, &envelope(Some(USER)), None), USER, "a broken request keeps its id");
+        assert_eq!(for_failure(None, &envelope(None), None), "User-create-failed-r-1");
+    }
+
+    #[test]
+    fn a_failure_names_the_user_it_made_whatever_the_request() {
+        let made = UserArn::parse("arn:aws:connect:us-east-1:123456789012:instance/i-1/agent/u-2").ok();
+        let made = made.as_ref();
+        let expected = "arn:aws:connect:us-east-1:123456789012:instance/i-1/agent/u-2";
+        assert_eq!(for_failure(request("Create").as_ref(), &envelope(None), made), expected);
+        assert_eq!(for_failure(request("Update").as_ref(), &envelope(Some(USER)), made), expected);
+        assert_eq!(for_failure(None, &envelope(None), made), expected);
     }
 }

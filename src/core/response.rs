@@ -88,7 +88,8 @@ pub fn body(envelope: &Envelope, outcome: &Outcome) -> Vec<u8> {
         })
         .unwrap_or_default()
     };
-    let full = render(reason, data, MAX_BODY_BYTES);
+    // The copied ids are sent whole (`usize::MAX`): CloudFormation matches the response to its request by them.
+    let full = render(reason, data, usize::MAX);
     if full.len() <= MAX_BODY_BYTES {
         return full;
     }
@@ -99,19 +100,23 @@ pub fn body(envelope: &Envelope, outcome: &Outcome) -> Vec<u8> {
         let shortened = |keep: usize| format!("{}{CUT_MARK}", cut(reason, keep));
         while too_long - fits > 1 {
             let mid = (fits + too_long) / 2;
-            if render(Some(&shortened(mid)), data, MAX_BODY_BYTES).len() <= MAX_BODY_BYTES {
+            if render(Some(&shortened(mid)), data, usize::MAX).len() <= MAX_BODY_BYTES {
                 fits = mid;
             } else {
                 too_long = mid;
             }
         }
-        let body = render(Some(&shortened(fits)), data, MAX_BODY_BYTES);
+        let body = render(Some(&shortened(fits)), data, usize::MAX);
         if body.len() <= MAX_BODY_BYTES {
             return body;
         }
     }
-    // Only ids or Data beyond any real-world size get here: drop Data and cap every copied field.
-    render(reason.map(|_| "request failed; the reason was too long to send"), None, 512)
+    // Only ids or Data beyond any real-world size get here: drop Data and cap every copied field, above the size of
+    // any real one (StackId and PhysicalResourceId 512 bytes, LogicalResourceId 256, RequestId 128). JSON escapes a
+    // control character as six bytes, so ids made of them may still not fit: a quarter of those caps always does.
+    let reason = reason.map(|_| "request failed; the reason was too long to send");
+    let capped = render(reason, None, 512);
+    if capped.len() <= MAX_BODY_BYTES { capped } else { render(reason, None, 128) }
 }
 
 /// `text` cut to at most `max` bytes at a character boundary.
@@ -202,13 +207,115 @@ mod tests {
     }
 
     #[test]
-    fn oversized_ids_still_fit() {
+    fn an_outcome_says_whether_it_succeeded_and_which_id_it_answers_with() {
+        let success = Outcome::Success { physical_id: "arn:u".into(), data: BTreeMap::new() };
+        let failed = Outcome::Failed { physical_id: "arn:v".into(), reason: "r".into() };
+        assert!(success.is_success());
+        assert!(!failed.is_success());
+        assert_eq!((success.physical_id(), failed.physical_id()), ("arn:u", "arn:v"));
+    }
+
+    /// The longest ids CloudFormation sends: a 128-character stack name, a UUID, a 255-character logical id.
+    fn longest_real_envelope() -> Envelope {
+        Envelope {
+            stack_id: format!(
+                "arn:aws-us-gov:cloudformation:us-gov-west-1:123456789012:stack/{}/6e0a3f10-cd7a-11ef-8a4b-0e1b2c3d4e5f",
+                "S".repeat(128)
+            ),
+            request_id: "0f1e2d3c-4b5a-4697-8877-665544332211".into(),
+            logical_resource_id: "L".repeat(255),
+            ..envelope()
+        }
+    }
+
+    fn assert_ids_copied(doc: &Value, envelope: &Envelope) {
+        assert_eq!(doc["StackId"], envelope.stack_id);
+        assert_eq!(doc["RequestId"], envelope.request_id);
+        assert_eq!(doc["LogicalResourceId"], envelope.logical_resource_id);
+    }
+
+    #[test]
+    fn real_ids_are_copied_whole_whatever_else_is_cut() {
+        let e = longest_real_envelope();
+        let user = "arn:aws-us-gov:connect:us-gov-west-1:123456789012:instance/a1b2c3d4-0000-4000-8000-000000000001\
+                    /agent/0f1e2d3c-4b5a-4697-8877-665544332211";
+        let long_reason = Outcome::Failed { physical_id: user.into(), reason: "r".repeat(20_000) };
+        let bytes = body(&e, &long_reason);
+        assert!(bytes.len() <= MAX_BODY_BYTES, "{}", bytes.len());
+        let doc = parsed(&bytes);
+        assert!(doc["Reason"].as_str().is_some_and(|r| r.ends_with(CUT_MARK)), "{doc}");
+        assert_ids_copied(&doc, &e);
+        assert_eq!(doc["PhysicalResourceId"], user);
+
+        // Data of absurd size is dropped, the ids are kept.
+        let data = BTreeMap::from([("Huge".to_owned(), "d".repeat(10_000))]);
+        let bytes = body(&e, &Outcome::Success { physical_id: user.into(), data });
+        assert!(bytes.len() <= MAX_BODY_BYTES, "{}", bytes.len());
+        let doc = parsed(&bytes);
+        assert_eq!((&doc["Status"], doc.get("Data")), (&Value::from("SUCCESS"), None));
+        assert_ids_copied(&doc, &e);
+        assert_eq!(doc["PhysicalResourceId"], user);
+    }
+
+    #[test]
+    fn ids_of_any_length_are_copied_whole_while_the_body_has_room() {
+        let mut e = envelope();
+        e.request_id = "r".repeat(2000);
+        e.logical_resource_id = "l".repeat(1500);
+        let doc = parsed(&body(&e, &Outcome::Failed { physical_id: "p".into(), reason: "no".into() }));
+        assert_ids_copied(&doc, &e);
+        assert_eq!(doc["Reason"], "no");
+    }
+
+    #[test]
+    fn oversized_ids_are_capped_to_fit() {
         let mut e = envelope();
         e.stack_id = "s".repeat(5000);
+        e.request_id = "q".repeat(5000);
         e.logical_resource_id = "l".repeat(5000);
         let bytes = body(&e, &Outcome::Failed { physical_id: "p".repeat(5000), reason: "r".repeat(5000) });
         assert!(bytes.len() <= MAX_BODY_BYTES);
-        assert_eq!(parsed(&bytes)["Status"], "FAILED");
+        let doc = parsed(&bytes);
+        assert_eq!(doc["Status"], "FAILED");
+        assert_eq!(doc["Reason"], "request failed; the reason was too long to send");
+        // Each id keeps its head, up to a cap above the size of any real one.
+        let kept = |field: &str| doc[field].as_str().map(str::len);
+        assert_eq!(kept("StackId"), Some(512));
+        assert_eq!(kept("PhysicalResourceId"), Some(512));
+        assert_eq!(kept("LogicalResourceId"), Some(256));
+        assert_eq!(kept("RequestId"), Some(128));
+    }
+
+    #[test]
+    fn ids_that_escape_to_six_bytes_a_character_still_fit() {
+        let mut e = envelope();
+        e.stack_id = "\u{1}".repeat(5000);
+        e.request_id = "\u{1}".repeat(5000);
+        e.logical_resource_id = "\u{1}".repeat(5000);
+        let bytes = body(&e, &Outcome::Failed { physical_id: "\u{1}".repeat(5000), reason: "r".repeat(5000) });
+        assert!(bytes.len() <= MAX_BODY_BYTES, "{}", bytes.len());
+        let doc = parsed(&bytes);
+        assert_eq!(doc["Status"], "FAILED");
+        assert!(doc["PhysicalResourceId"].as_str().is_some_and(|p| !p.is_empty()), "{doc}");
+    }
+
+    #[test]
+    fn cut_keeps_whole_characters_only() {
+        assert_eq!(cut("abc", 3), "abc");
+        assert_eq!(cut("abcd", 3), "abc");
+        // `é` is two bytes and `😀` four: a cut inside one steps back before it, never past it.
+        assert_eq!(cut("aé", 2), "a");
+        assert_eq!(cut("a😀b", 4), "a");
+        assert_eq!(cut("😀", 3), "");
+    }
+
+    #[test]
+    fn the_provider_result_carries_the_id_and_data() {
+        let data = BTreeMap::from([("UserArn".to_owned(), "arn:u".to_owned())]);
+        assert_eq!(
+            provider_result(&Outcome::Success { physical_id: "arn:u".into(), data }),
+            serde_json::json!({"PhysicalResourceId": "arn:u", "Data": {"UserArn": "arn:u"}, "NoEcho": false})
+        );
     }
 
     #[test]

@@ -437,4 +437,52 @@ mod tests {
         assert_eq!(days_from_civil(2000, 3, 1), 11_017);
         assert_eq!(parse_amz_date("20261128T230601Z"), Some(UNIX_EPOCH + Duration::from_secs(1_795_907_161)));
     }
+
+    #[test]
+    fn amz_dates_at_the_edges_of_each_field() {
+        let at = |seconds: u64| Some(UNIX_EPOCH + Duration::from_secs(seconds));
+        assert_eq!(parse_amz_date("20260101T000000Z"), at(1_767_225_600));
+        assert_eq!(parse_amz_date("20261231T225959Z"), at(1_798_757_999));
+        // A leap second reads as the first second of the next day.
+        assert_eq!(parse_amz_date("20261231T235960Z"), parse_amz_date("20270101T000000Z"));
+        for bad in [
+            "",
+            "20261128",
+            "20261128T230601",
+            "20261128T230601ZZ",
+            "20261128t230601Z",
+            "20261128T230601z",
+            "20261128 230601Z",
+            "20260028T230601Z",
+            "20261328T230601Z",
+            "20261100T230601Z",
+            "20261132T230601Z",
+            "20261128T240601Z",
+            "20261128T236001Z",
+            "20261128T230661Z",
+            "2026-1-28T23060Z",
+        ] {
+            assert_eq!(parse_amz_date(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn only_true_allows_loopback() {
+        for value in ["true", "TRUE", " True "] {
+            assert!(UrlPolicy::from_env_value(Some(value)).allow_loopback, "{value:?}");
+        }
+        for value in [None, Some(""), Some("1"), Some("yes"), Some("false"), Some("truely")] {
+            assert!(!UrlPolicy::from_env_value(value).allow_loopback, "{value:?}");
+        }
+    }
+
+    #[test]
+    fn aws_labels_are_letters_digits_hyphens_and_underscores() {
+        assert!(ResponseUrl::parse("https://legacy_bucket.s3.amazonaws.com/k", UrlPolicy::default()).is_ok());
+        for bad in
+            ["https://a*b.s3.amazonaws.com/k", "https://a~b.s3.amazonaws.com/k", "https://a$b.s3.amazonaws.com/k"]
+        {
+            assert!(matches!(refusal(bad, UrlPolicy::default()), UrlError::Refused { .. }), "{bad}");
+        }
+    }
 }

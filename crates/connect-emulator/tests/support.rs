@@ -282,6 +282,77 @@ async fn receiver_answers_scripted_500_then_200() -> TestResult {
 }
 
 #[tokio::test]
+async fn sole_response_since_counts_every_attempt_since_the_mark_and_returns_the_delivered_one() -> TestResult {
+    let receiver = Receiver::start().await?;
+    let url = receiver.url();
+    assert_eq!(put(&url, &valid_success()).await?.status(), 200, "an earlier request, before the mark");
+    let mark = receiver.mark();
+    receiver.reply_with(vec![Reply::Status(500)]);
+    assert_eq!(put(&url, &valid_success()).await?.status(), 500);
+    assert_eq!(put(&url, &valid_success()).await?.status(), 200);
+
+    let response = receiver.sole_response_since(mark, "req-1", 2);
+    assert_eq!((response.status_answered, response.status()), (200, "SUCCESS"));
+    let attempts = receiver.attempts_since(mark, "req-1", 2);
+    assert_eq!(attempts.iter().map(|r| r.status_answered).collect::<Vec<_>>(), [500, 200]);
+    Ok(())
+}
+
+#[tokio::test]
+#[should_panic(expected = "expected exactly 1 PUT(s) answering RequestId \"req-1\"; the receiver saw 2")]
+async fn a_second_put_for_the_same_request_fails_the_check() {
+    let Ok(receiver) = Receiver::start().await else { return };
+    let (url, mark) = (receiver.url(), receiver.mark());
+    for _ in 0..2 {
+        let _ = put(&url, &valid_success()).await;
+    }
+    receiver.sole_response_since(mark, "req-1", 1);
+}
+
+#[tokio::test]
+#[should_panic(expected = "expected exactly 1 PUT(s) answering RequestId \"req-2\"; the receiver saw 1")]
+async fn a_put_answering_another_request_fails_the_check() {
+    let Ok(receiver) = Receiver::start().await else { return };
+    let (url, mark) = (receiver.url(), receiver.mark());
+    let _ = put(&url, &valid_success()).await;
+    receiver.sole_response_since(mark, "req-2", 1);
+}
+
+#[tokio::test]
+#[should_panic(expected = "carry different documents")]
+async fn a_retry_that_rewrites_the_document_fails_the_check() {
+    let Ok(receiver) = Receiver::start().await else { return };
+    let (url, mark) = (receiver.url(), receiver.mark());
+    receiver.reply_with(vec![Reply::Status(503)]);
+    let _ = put(&url, &valid_failed()).await;
+    let _ = put(&url, &valid_success()).await;
+    receiver.sole_response_since(mark, "req-1", 2);
+}
+
+#[tokio::test]
+#[should_panic(expected = "and only it, delivered; 2 were")]
+async fn two_delivered_puts_fail_the_check_even_when_both_were_expected() {
+    let Ok(receiver) = Receiver::start().await else { return };
+    let (url, mark) = (receiver.url(), receiver.mark());
+    for _ in 0..2 {
+        let _ = put(&url, &valid_success()).await;
+    }
+    receiver.sole_response_since(mark, "req-1", 2);
+}
+
+#[tokio::test]
+#[should_panic(expected = "and only it, delivered; 0 were")]
+async fn a_final_refusal_is_no_delivered_response() {
+    let Ok(receiver) = Receiver::start().await else { return };
+    let (url, mark) = (receiver.url(), receiver.mark());
+    receiver.reply_with(vec![Reply::Status(403)]);
+    let _ = put(&url, &valid_success()).await;
+    // Counted and checked, but not delivered: `attempts_since` accepts it, `sole_response_since` does not.
+    assert_eq!(receiver.attempts_since(mark, "req-1", 1)[0].status_answered, 403);
+    receiver.sole_response_since(mark, "req-1", 1);
+}
+
+#[tokio::test]
 async fn receiver_hang_leaves_the_client_to_time_out() -> TestResult {
     let receiver = Receiver::start().await?;
     receiver.reply_with(vec![Reply::Hang]);

@@ -5,7 +5,7 @@ use std::error::Error as StdError;
 
 use aws_sdk_connect::error::{BuildError, ProvideErrorMetadata, SdkError};
 
-use super::{ATTEMPT_TIMEOUT, CONNECT_TIMEOUT};
+use super::timeouts::{ATTEMPT_TIMEOUT, CONNECT_TIMEOUT};
 use crate::app::ports::{ConnectError, ErrorKind};
 use crate::core::model::IdentityInfo;
 

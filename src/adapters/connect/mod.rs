@@ -1,30 +1,26 @@
 //! The Connect adapter: [`Connect`](crate::app::ports::Connect) over `aws-sdk-connect`. This file holds
 //! the clients' configuration, one client per region, and what is kept of each instance; the calls, the error
-//! classification and the model conversions have a file each.
+//! classification, the model conversions and the timeouts have a file each.
 
 mod calls;
 mod convert;
 mod errors;
+pub mod inventory;
+mod timeouts;
 
 pub(crate) use errors::causes;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
 
 use aws_sdk_connect::config::retry::RetryConfig;
-use aws_sdk_connect::config::timeout::TimeoutConfig;
 use aws_sdk_connect::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_connect::{Client, Config};
 
 use crate::app::ports::ConnectError;
 use crate::core::arn::InstanceArn;
 use crate::core::model::InstanceInfo;
-
-/// Time to open a connection: a Connect endpoint that does not accept within it is unreachable for now.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
-/// Time for one attempt, so a hung call becomes a retryable error instead of eating the whole deadline.
-const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
+use timeouts::timeouts;
 
 /// The `aws-sdk-connect` clients behind the [`Connect`](crate::app::ports::Connect) port. Cheap to clone: clones
 /// share the clients and what is kept of each instance.
@@ -47,10 +43,6 @@ pub struct SdkConnect {
 /// One instance's kept answer. An async lock, held across the call: requests that arrive together (a stack
 /// creating many users at once) wait for the first one's answer instead of each asking.
 type InstanceSlot = Arc<tokio::sync::Mutex<Option<Result<InstanceInfo, ConnectError>>>>;
-
-fn timeouts() -> TimeoutConfig {
-    TimeoutConfig::builder().connect_timeout(CONNECT_TIMEOUT).operation_attempt_timeout(ATTEMPT_TIMEOUT).build()
-}
 
 impl SdkConnect {
     /// Wraps a client configured elsewhere; clients of other regions are built from its configuration.

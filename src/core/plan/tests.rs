@@ -393,6 +393,24 @@ fn voice_settings_reported_only_in_phone_config_are_compared_there() {
 }
 
 #[test]
+fn a_phone_config_without_phone_type_or_desk_number_never_sets_a_phone_type() {
+    // A user Connect reports with no phone type at all.
+    let mut live = created(&spec());
+    live.phone_config.phone_type = None;
+    live.phone_config.desk_phone_number = None;
+    live.channels.phone_number = Some(BTreeMap::new());
+    let s =
+        UserSpec { phone_config: Some(PhoneConfig { auto_accept: Some(true), ..PhoneConfig::default() }), ..spec() };
+    assert_eq!(
+        calls(&s, &OldTemplate::default(), &live),
+        vec![Call::UpdateUserConfig(ChannelConfigs {
+            auto_accept: voice(AutoAcceptConfig { auto_accept: true, agent_first_callback_auto_accept: None }),
+            ..ChannelConfigs::default()
+        })]
+    );
+}
+
+#[test]
 fn phone_config_fields_with_a_per_channel_counterpart_are_not_compared() {
     let live = with_voice_and_chat();
     let mut channels = live.channels.clone();

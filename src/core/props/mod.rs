@@ -2,121 +2,38 @@
 //! reported at once under its property path; and the lenient read of `OldResourceProperties`.
 //!
 //! Conventions: a JSON `null` counts as not set; booleans and numbers accept JSON values and strings; string
-//! properties accept JSON strings only (see `scalar`). No message ever contains the `Password`.
+//! properties accept JSON strings only (see `core::scalar`). No message ever contains the `Password`.
 
+mod keys;
 mod reader;
 mod rules;
-mod scalar;
-mod shape;
-
-pub(crate) use scalar::kind as json_kind;
 #[cfg(test)]
 mod tests;
-
-use std::fmt;
-use std::ops::RangeInclusive;
 
 use serde_json::Value;
 
 use super::arn::{InstanceArn, ResourceKind};
 use super::identity;
 use super::model::{
-    AfterContactWorkConfig, AfterContactWorkPerChannel, AutoAcceptConfig, Channel, ChannelConfigs, IdentityInfo,
-    OWNER_TAG_KEY, OldTemplate, PhoneConfig, PhoneNumberConfig, PhoneType, Proficiencies, ProficiencyKey, Tags,
-    UserSpec, VoiceEnhancementMode,
+    Channel, ChannelConfigs, OWNER_TAG_KEY, OldTemplate, ProficiencyKey, UserSpec, VoiceEnhancementMode,
 };
 use super::password_secret::{PasswordSecret, SecretArn};
+use super::scalar::{self, ARN_ECHO_CHARS, describe, quote};
 use super::secret::Secret;
+use super::shape;
+use keys::{
+    AFTER_CONTACT_WORK_PER_CHANNEL, AUTO_ACCEPT_CONFIG, CLOUDFORMATION_KEYS, MAX_JSON_KEY_CHARS,
+    PERSISTENT_CONNECTION_CONFIG, PHONE_NUMBER_CONFIG, VOICE_ENHANCEMENT_CONFIG,
+};
 use reader::{Errors, Obj, entries};
 use rules::{
     VOICE_ONLY, after_contact_work_per_channel, arn_message, auto_accept_config, channel_list, check_conflicts,
     identity_info, password, phone_config, phone_number_config, proficiencies, resource_arn, security_profiles, tags,
     username,
 };
-use scalar::{ARN_ECHO_CHARS, describe, quote};
 
-/// At most this many template tags: Connect allows 50 per user and the owner tag takes one.
-pub const MAX_TEMPLATE_TAGS: usize = 49;
-
-/// The proficiency levels Connect accepts (its API says 1.0–5.0; the CloudFormation schema says 0–10).
-pub const PROFICIENCY_LEVELS: RangeInclusive<f32> = 1.0..=5.0;
-
-/// Connect's limit for `AfterContactWorkTimeLimit`, in seconds (24 days).
-const MAX_AFTER_CONTACT_WORK_SECONDS: i64 = 2_000_000;
-
-const MAX_SECURITY_PROFILES: usize = 10;
-
-/// One problem, with its property path, e.g.
-/// `PhoneConfig.PhoneType: expected SOFT_PHONE or DESK_PHONE, got "SOFTPHONE"`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PropertyError {
-    /// The property path, e.g. `PhoneConfig.PhoneType` or `Tags[2].Key`.
-    pub path: String,
-    /// What is wrong there; never the password.
-    pub message: String,
-}
-
-impl fmt::Display for PropertyError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path, self.message)
-    }
-}
-
-/// Every problem of one set of properties, in the order found.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid properties: {}", join(.0))]
-pub struct Invalid(pub Vec<PropertyError>);
-
-fn join(errors: &[PropertyError]) -> String {
-    errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
-}
-
-/// The properties of `Custom::ConnectUser`: those of `AWS::Connect::User`, plus `AdoptExisting`.
-pub const PROPERTIES: &[&str] = &[
-    "InstanceArn",
-    "Username",
-    "RoutingProfileArn",
-    "SecurityProfileArns",
-    "Password",
-    "DirectoryUserId",
-    "HierarchyGroupArn",
-    "IdentityInfo",
-    "PhoneConfig",
-    "AutoAcceptConfigs",
-    "AfterContactWorkConfigs",
-    "PhoneNumberConfigs",
-    "PersistentConnectionConfigs",
-    "VoiceEnhancementConfigs",
-    "UserProficiencies",
-    "Tags",
-    "AdoptExisting",
-    "PasswordSecretArn",
-    "PasswordSecretJsonKey",
-    "ReconcileToken",
-];
-/// Added by CloudFormation to `ResourceProperties`; not properties of the user.
-const CLOUDFORMATION_KEYS: &[&str] = &["ServiceToken", "ServiceTimeout"];
-const IDENTITY_INFO: &[&str] = &["FirstName", "LastName", "Email", "SecondaryEmail", "Mobile"];
-const PHONE_CONFIG: &[&str] =
-    &["PhoneType", "AutoAccept", "AfterContactWorkTimeLimit", "DeskPhoneNumber", "PersistentConnection"];
-const AUTO_ACCEPT_CONFIG: &[&str] = &["Channel", "AutoAccept", "AgentFirstCallbackAutoAccept"];
-const AFTER_CONTACT_WORK_PER_CHANNEL: &[&str] =
-    &["Channel", "AfterContactWorkConfig", "AgentFirstCallbackAfterContactWorkConfig"];
-const AFTER_CONTACT_WORK_CONFIG: &[&str] = &["AfterContactWorkTimeLimit", "AfterContactWorkMode"];
-const PHONE_NUMBER_CONFIG: &[&str] = &["Channel", "PhoneType", "PhoneNumber"];
-const PERSISTENT_CONNECTION_CONFIG: &[&str] = &["Channel", "PersistentConnection"];
-const VOICE_ENHANCEMENT_CONFIG: &[&str] = &["Channel", "VoiceEnhancementMode"];
-const USER_PROFICIENCY: &[&str] = &["AttributeName", "AttributeValue", "Level"];
-const TAG: &[&str] = &["Key", "Value"];
-
-/// A `PhoneConfig` field and the per-channel list that sets the same thing: Connect rejects both at once.
-const CONFLICTS: &[(&str, &str)] = &[
-    ("AutoAccept", "AutoAcceptConfigs"),
-    ("AfterContactWorkTimeLimit", "AfterContactWorkConfigs"),
-    ("PhoneType", "PhoneNumberConfigs"),
-    ("DeskPhoneNumber", "PhoneNumberConfigs"),
-    ("PersistentConnection", "PersistentConnectionConfigs"),
-];
+pub use super::problem::{Invalid, PropertyError};
+pub use keys::{MAX_TEMPLATE_TAGS, PROFICIENCY_LEVELS, PROPERTIES};
 
 /// Validates `ResourceProperties` into a `UserSpec`, or reports every problem found. Makes no call.
 pub fn parse(properties: &Value) -> Result<UserSpec, Invalid> {
@@ -207,9 +124,6 @@ pub fn parse(properties: &Value) -> Result<UserSpec, Invalid> {
         password_secret,
     })
 }
-
-/// Longest `PasswordSecretJsonKey` accepted: a JSON key has no limit of its own, a secret holds 64 KiB at most.
-const MAX_JSON_KEY_CHARS: usize = 1024;
 
 /// `PasswordSecretArn` and `PasswordSecretJsonKey`: the secret holding the password, instead of `Password`.
 /// Read only when a user is created; here only their shapes and combination are checked.

@@ -6,8 +6,8 @@ use std::ops::RangeInclusive;
 
 use serde_json::{Map, Value};
 
-use super::PropertyError;
-use super::scalar::{self, ECHO_CHARS, describe};
+use crate::core::problem::PropertyError;
+use crate::core::scalar::{self, ECHO_CHARS, describe};
 
 pub(super) fn entries<'a>(properties: &'a Value, name: &str) -> &'a [Value] {
     properties.get(name).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default()

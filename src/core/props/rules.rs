@@ -3,11 +3,19 @@
 
 use std::collections::BTreeMap;
 
-use super::super::arn::{ArnError, InstanceArn, ResourceArn, ResourceKind};
+use super::keys::{
+    AFTER_CONTACT_WORK_CONFIG, CONFLICTS, IDENTITY_INFO, MAX_AFTER_CONTACT_WORK_SECONDS, MAX_SECURITY_PROFILES,
+    MAX_TEMPLATE_TAGS, PHONE_CONFIG, PROFICIENCY_LEVELS, TAG, USER_PROFICIENCY,
+};
 use super::reader::{Errors, Field, Obj, check_len};
-use super::scalar::{self, ARN_ECHO_CHARS, ECHO_CHARS, describe, quote};
-use super::shape;
-use super::*;
+use crate::core::arn::{ArnError, InstanceArn, ResourceArn, ResourceKind};
+use crate::core::model::{
+    AfterContactWorkConfig, AfterContactWorkPerChannel, AutoAcceptConfig, Channel, IdentityInfo, OWNER_TAG_KEY,
+    PhoneConfig, PhoneNumberConfig, PhoneType, Proficiencies, ProficiencyKey, Tags,
+};
+use crate::core::scalar::{self, ARN_ECHO_CHARS, ECHO_CHARS, describe, quote};
+use crate::core::secret::Secret;
+use crate::core::shape;
 
 pub(super) fn arn_message(err: ArnError) -> String {
     match err {
@@ -106,6 +114,23 @@ fn personal(e: &mut Errors, f: &Field, max: usize) -> Option<String> {
     check_len(e, &f.path, s, 0, max).then(|| s.to_owned())
 }
 
+/// `IdentityInfo.FirstName` and `LastName`: personal strings in Unicode NFC. Connect refuses a name with
+/// decomposed characters or combining marks (docs/real-connect.md §4); the API reference states it of the member
+/// whatever the instance's identity-management type, so it is checked for every type. The value is not
+/// normalized here: the template would then differ from what Connect holds, and every update would rewrite it.
+fn name(e: &mut Errors, f: &Field, max: usize) -> Option<String> {
+    let s = personal(e, f, max)?;
+    if !unicode_normalization::is_nfc(&s) {
+        e.add(
+            &f.path,
+            "is not in Unicode normalization form C (NFC), which Amazon Connect requires: normalize the value to \
+             NFC (a precomposed é, U+00E9, not e followed by the combining accent U+0301)",
+        );
+        return None;
+    }
+    Some(s)
+}
+
 /// `IdentityInfo.Email`: a string, and nothing more. Connect's API gives it no pattern and no length
 /// (docs/connect-user.md §1), so an address it would take is never refused here; personal, so never quoted.
 pub(super) fn any_email(e: &mut Errors, f: &Field) -> Option<String> {
@@ -143,8 +168,8 @@ pub(super) fn identity_info(e: &mut Errors, f: &Field) -> Option<IdentityInfo> {
     }
     let o = f.object(e, IDENTITY_INFO)?;
     Some(IdentityInfo {
-        first_name: o.opt("FirstName").and_then(|f| personal(e, &f, 255)),
-        last_name: o.opt("LastName").and_then(|f| personal(e, &f, 300)),
+        first_name: o.opt("FirstName").and_then(|f| name(e, &f, 255)),
+        last_name: o.opt("LastName").and_then(|f| name(e, &f, 300)),
         email: o.opt("Email").and_then(|f| any_email(e, &f)),
         secondary_email: o.opt("SecondaryEmail").and_then(|f| email(e, &f)),
         mobile: o.opt("Mobile").and_then(|f| personal(e, &f, 16)).and_then(|m| {

@@ -7,8 +7,15 @@ use serde_json::{Value, json};
 
 use std::collections::BTreeMap;
 
+use super::keys::{
+    AFTER_CONTACT_WORK_CONFIG, IDENTITY_INFO, MAX_SECURITY_PROFILES, PHONE_CONFIG, TAG, USER_PROFICIENCY,
+};
 use super::*;
 use crate::core::arn::ResourceArn;
+use crate::core::model::{
+    AfterContactWorkConfig, AfterContactWorkPerChannel, AutoAcceptConfig, IdentityInfo, PhoneConfig, PhoneNumberConfig,
+    PhoneType, Proficiencies, Tags,
+};
 
 const INSTANCE: &str = "arn:aws:connect:us-east-1:123456789012:instance/a1b2c3d4-0000-4000-8000-000000000001";
 const OTHER_INSTANCE: &str = "arn:aws:connect:us-east-1:123456789012:instance/ffffffff-0000-4000-8000-000000000009";
@@ -506,6 +513,24 @@ fn first_and_last_name_lengths_count_characters() {
         "IdentityInfo.LastName",
         "at most 300 characters",
     );
+}
+
+/// Connect takes the names in Unicode NFC only (real-connect.md §4): "é" as one character passes, "e" followed by
+/// the combining accent fails, under the name's path, with what to do and without the name.
+#[test]
+fn first_and_last_names_must_be_in_nfc() {
+    let (composed, decomposed) = ("Ren\u{e9}e", "Rene\u{301}e");
+    let props = seed_with(|p| p["IdentityInfo"] = json!({"FirstName": composed, "LastName": composed}));
+    let names = parse(&props).map(|s| s.identity_info.map(|i| (i.first_name, i.last_name)));
+    assert_eq!(names, Ok(Some((Some(composed.to_owned()), Some(composed.to_owned())))));
+    for field in ["FirstName", "LastName"] {
+        let props = seed_with(|p| p["IdentityInfo"][field] = json!(decomposed));
+        let path = format!("IdentityInfo.{field}");
+        fails_once(&props, &path, "is not in Unicode normalization form C (NFC)");
+        fails_once(&props, &path, "normalize the value to NFC");
+        let shown = parse(&props).unwrap_err().to_string();
+        assert!(!shown.contains(decomposed) && !shown.contains("Rene") && !shown.contains('\u{301}'), "{shown}");
+    }
 }
 
 /// `Email` has no pattern in the Connect API: what Connect takes is never refused here (connect-user.md §1).

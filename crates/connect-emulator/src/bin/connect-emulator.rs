@@ -1,31 +1,41 @@
 //! The Connect emulator as a standalone server, for trying the Lambda under other tools: prints its endpoint URL
 //! as the first line of stdout, then a summary of the seed, and serves until Ctrl-C.
 //!
-//! Usage: `connect-emulator [--port N]`
+//! Usage: `connect-emulator [--port N] [--users N]`; `--users` seeds instance 1 with N users of varied shapes
+//! (deterministic, see `EmulatorBuilder::with_users`), an instance to try `connect-users export` and `plan` on.
 
 use std::process::ExitCode;
 
 use connect_emulator::Emulator;
 
-fn parse_port(args: &[String]) -> Result<u16, String> {
-    match args {
-        [] => Ok(0),
-        [flag, port] if flag == "--port" => port.parse().map_err(|_| format!("not a port number: {port}")),
-        _ => Err("usage: connect-emulator [--port N]".to_owned()),
+const USAGE: &str = "usage: connect-emulator [--port N] [--users N]";
+
+/// `(port, users)` from the arguments; port 0 picks a free one.
+fn parse_args(args: &[String]) -> Result<(u16, usize), String> {
+    let (mut port, mut users) = (0, 0);
+    let mut rest = args.iter();
+    while let Some(flag) = rest.next() {
+        let value = rest.next().ok_or_else(|| USAGE.to_owned())?;
+        match flag.as_str() {
+            "--port" => port = value.parse().map_err(|_| format!("not a port number: {value}"))?,
+            "--users" => users = value.parse().map_err(|_| format!("not a number of users: {value}"))?,
+            _ => return Err(USAGE.to_owned()),
+        }
     }
+    Ok((port, users))
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let port = match parse_port(&args) {
-        Ok(port) => port,
+    let (port, users) = match parse_args(&args) {
+        Ok(parsed) => parsed,
         Err(message) => {
             eprintln!("{message}");
             return ExitCode::from(2);
         }
     };
-    let emulator = match Emulator::builder().port(port).start().await {
+    let emulator = match Emulator::builder().port(port).with_users(users).start().await {
         Ok(emulator) => emulator,
         Err(error) => {
             eprintln!("cannot listen on 127.0.0.1:{port}: {error}");
@@ -49,6 +59,9 @@ async fn main() -> ExitCode {
         for (name, values) in instance.predefined_attributes {
             println!("  attribute        {name} = {}", values.join(", "));
         }
+    }
+    if users > 0 {
+        println!("{users} users seeded in instance {}", seed.instance_arn(connect_emulator::Seed::INSTANCE_1));
     }
     println!("use: AWS_ENDPOINT_URL_CONNECT={} ; Ctrl-C stops", emulator.endpoint_url());
     if let Err(error) = tokio::signal::ctrl_c().await {

@@ -28,6 +28,9 @@ pub enum Fault {
     /// Process the call as usual (a write takes effect), then drop the connection with a TCP reset instead of
     /// answering, as when the network fails after Connect's commit.
     CommitThenDrop,
+    /// Process the call as usual (a write takes effect), then never answer: the caller's deadline cuts it off
+    /// with the write done and its answer unknown.
+    CommitThenHang,
 }
 
 /// One call as the emulator saw it.

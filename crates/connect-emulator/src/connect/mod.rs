@@ -1,5 +1,6 @@
 //! The Amazon Connect emulator: the [`Emulator`] handle tests hold (start, endpoint, fault injection, call log,
-//! direct reads of the state) over the HTTP server and the in-memory store.
+//! direct reads of the state) over the HTTP server and the in-memory store, which can start with a population of
+//! users of varied shapes ([`EmulatorBuilder::with_users`]).
 //!
 //! Choices where Connect's documentation is silent:
 //! - `AssociateUserProficiencies` of a proficiency already associated, and `UpdateUserProficiencies` of one not
@@ -21,7 +22,7 @@
 //! - a visibility lag after `CreateUser` ([`EmulatorBuilder::visibility_lag`]): the new user answers
 //!   `ResourceNotFoundException` to every operation and is absent from `ListUsers`/`SearchUsers`, while its
 //!   username is already taken; tests end it without sleeping ([`Emulator::make_visible_now`]);
-//! - "commit, then fail" ([`Fault::CommitThenError`], [`Fault::CommitThenDrop`]);
+//! - "commit, then fail" ([`Fault::CommitThenError`], [`Fault::CommitThenDrop`], [`Fault::CommitThenHang`]);
 //! - `UpdateUserPhoneConfig` writing its ACW limit to every channel
 //!   ([`EmulatorBuilder::phone_config_writes_all_channels`]);
 //! - the identity-management rules of each instance's type ([`EmulatorBuilder::identity_management_rules`];
@@ -37,6 +38,7 @@ mod handlers;
 mod harsh;
 mod identity;
 mod model;
+mod population;
 mod routes;
 mod seed;
 mod server;
@@ -79,6 +81,8 @@ pub struct EmulatorBuilder {
     settings: Settings,
     visibility: Visibility,
     denied: Vec<String>,
+    /// `(instance id, n)`: users seeded straight into the store (see [`EmulatorBuilder::with_users`]).
+    users: Vec<(String, usize)>,
 }
 
 impl EmulatorBuilder {
@@ -152,6 +156,20 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Starts with `n` users of varied shapes in instance 1 ([`Seed::INSTANCE_1`]), put straight into the store (a
+    /// thousand take milliseconds). Deterministic: the same `n` gives the same users, ids included, and a smaller
+    /// `n` the first of them. The shapes are listed in `connect/population.rs`.
+    pub fn with_users(self, n: usize) -> Self {
+        self.with_users_in(Seed::INSTANCE_1, n)
+    }
+
+    /// Like [`EmulatorBuilder::with_users`], in the seeded instance `instance_id` (an id that is not seeded seeds
+    /// nothing).
+    pub fn with_users_in(mut self, instance_id: &str, n: usize) -> Self {
+        self.users.push((instance_id.to_owned(), n));
+        self
+    }
+
     pub async fn start(self) -> std::io::Result<Emulator> {
         let seed = Seed::new();
         let mut control = Control::default();
@@ -165,6 +183,9 @@ impl EmulatorBuilder {
         let mut store = Store::new(seed.clone(), self.page_size);
         store.settings = self.settings;
         store.visibility = self.visibility;
+        for (instance, n) in &self.users {
+            population::populate(&mut store, instance, *n);
+        }
         let shared = Arc::new(Shared { store: Mutex::new(store), control: Mutex::new(control) });
         let (listener, addr) = server::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, self.port))).await?;
         let task = server::spawn(listener, Arc::clone(&shared));

@@ -183,6 +183,13 @@ async fn serve(
             reset.store(true, Ordering::SeqCst);
             return Err(Dropped);
         }
+        Verdict::Fault(Fault::CommitThenHang) => {
+            let outcome = handlers::handle(&shared.store, &handler_request);
+            let (committed, created) = commit_outcome(&route, &outcome);
+            shared.control().record_after_commit(record(0, created), committed);
+            std::future::pending::<Infallible>().await;
+            return Err(Dropped);
+        }
         Verdict::Proceed => handlers::handle(&shared.store, &handler_request),
     };
     let response = match result {

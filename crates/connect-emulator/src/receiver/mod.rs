@@ -1,6 +1,7 @@
 //! The response receiver: a local stand-in for the presigned S3 URL that CloudFormation puts in `ResponseURL`.
 //! It records every request, checks each response document the way CloudFormation and S3 do (so no test can
-//! forget to), answers scripted faults on demand, and lets tests await delivered responses without polling.
+//! forget to), answers scripted faults on demand, and tells tests exactly which PUTs one request made
+//! ([`Receiver::sole_response_since`]), or lets them await delivered responses without polling.
 //! Test and local-run support only: the Lambda binary must never link it.
 //!
 //! It speaks HTTP/1.1 itself, on raw sockets, so that it can see what a framework would hide (a
@@ -14,15 +15,17 @@
 //! let receiver = Receiver::start().await?;
 //! let response_url = receiver.url(); // goes into the request's "ResponseURL"
 //! receiver.reply_with(vec![Reply::Status(500)]); // the first PUT fails, the retry succeeds
-//! // ... run the handler on a request carrying `response_url` ...
-//! let response = receiver.next().await; // panics if a malformed response arrived meanwhile
+//! let mark = receiver.mark();
+//! // ... run the handler on a request with RequestId "r-1" carrying `response_url`, until it returns ...
+//! // Exactly two PUTs for "r-1" since the mark, one document, the second delivered; a third PUT would panic.
+//! let response = receiver.sole_response_since(mark, "r-1", 2);
 //! assert_eq!(response.status(), "SUCCESS");
 //! assert_eq!(response.data_value("UserId"), Some("u-1"));
-//! assert_eq!(receiver.responses().len(), 2);
 //! # Ok(()) }
 //! ```
 
 mod checks;
+mod expect;
 mod http;
 mod s3;
 
@@ -38,6 +41,7 @@ use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
 
 use checks::{check_document, check_headers, check_url};
+pub use expect::Mark;
 use http::Conn;
 pub use s3::amz_date;
 pub(crate) use s3::random_hex;
@@ -280,7 +284,8 @@ impl Receiver {
         self.shared.lock().recorded.iter().filter(|r| r.is_delivered()).cloned().collect()
     }
 
-    /// Waits for the next delivered response (each call returns a later one).
+    /// Waits for the next delivered response (each call returns a later one). Like [`Receiver::delivered`],
+    /// it proves nothing about a PUT too many.
     ///
     /// Panics if any request with problems has arrived, or if nothing arrives within two minutes.
     pub async fn next(&self) -> Recorded {
@@ -296,7 +301,8 @@ impl Receiver {
 
     /// Waits until `n` responses have been delivered and returns the first `n`.
     ///
-    /// Panics like [`Receiver::next`].
+    /// It says nothing of what may arrive after the `n`-th: to check that a request was answered exactly once,
+    /// use [`Receiver::sole_response_since`] once its handling has returned. Panics like [`Receiver::next`].
     pub async fn delivered(&self, n: usize) -> Vec<Recorded> {
         self.wait_until(&format!("{n} delivered responses"), |state| {
             let delivered: Vec<Recorded> =

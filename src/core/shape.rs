@@ -2,15 +2,18 @@
 //!
 //! The schema writes some of them with look-ahead patterns the `regex` crate cannot run, and the Connect
 //! API model's own copies of two are broken as published; these implement the intent.
+//!
+//! A leaf below `props` and `password_secret`: the password rules apply to `Password` and to the value read
+//! from `PasswordSecretArn` alike.
 
 /// 1–64 characters of `[a-zA-Z0-9_.@-]` (length checked by the caller).
-pub(super) fn is_username(s: &str) -> bool {
+pub(crate) fn is_username(s: &str) -> bool {
     s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'@' | b'-'))
 }
 
 /// What a password lacks: empty when it is 8–64 characters without whitespace and has a lower-case letter,
 /// an upper-case letter and a digit. The phrases never quote the password or give its length.
-pub(super) fn password_problems(s: &str) -> Vec<&'static str> {
+pub(crate) fn password_problems(s: &str) -> Vec<&'static str> {
     let mut problems = Vec::new();
     let len = s.chars().count();
     if len < 8 {
@@ -34,7 +37,7 @@ pub(super) fn password_problems(s: &str) -> Vec<&'static str> {
 }
 
 /// `local@domain.tld`: local part `[a-zA-Z0-9._%+-]+`, domain `[a-zA-Z0-9.-]+`, TLD `[a-zA-Z]{2,63}`.
-pub(super) fn is_email(s: &str) -> bool {
+pub(crate) fn is_email(s: &str) -> bool {
     let Some((local, domain)) = s.split_once('@') else { return false };
     // The TLD has no dot, so the last dot is the only place the domain can split.
     let Some((host, tld)) = domain.rsplit_once('.') else { return false };
@@ -47,13 +50,13 @@ pub(super) fn is_email(s: &str) -> bool {
 }
 
 /// E.164: `+`, then 2–15 digits, the first not 0.
-pub(super) fn is_e164(s: &str) -> bool {
+pub(crate) fn is_e164(s: &str) -> bool {
     let Some(digits) = s.strip_prefix('+') else { return false };
     (2..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) && !digits.starts_with('0')
 }
 
 /// Connect's tag key alphabet, `[\p{L}\p{Z}\p{N}_.:/=+\-@]` (length and `aws:` checked by the caller).
-pub(super) fn is_tag_key_char(c: char) -> bool {
+pub(crate) fn is_tag_key_char(c: char) -> bool {
     // `is_whitespace` minus the control characters approximates `\p{Z}` (tab and newline are `Cc`, not `Z`).
     c.is_alphanumeric()
         || (c.is_whitespace() && !c.is_control())

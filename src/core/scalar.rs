@@ -3,17 +3,19 @@
 //! CloudFormation sends every scalar as a string (`true` → `"true"`, `120` → `"120"`); a direct invocation
 //! may send JSON values. Booleans and numbers accept both. String properties accept JSON strings only: no
 //! CloudFormation request carries anything else there, so a number is a mistake worth reporting.
+//!
+//! A leaf below `props` and `password_secret`, which both read JSON values this way.
 
 use serde_json::Value;
 
 /// How many characters of an offending value a message echoes.
-pub(super) const ECHO_CHARS: usize = 60;
+pub(crate) const ECHO_CHARS: usize = 60;
 
 /// ARNs are read from their end (the id), so they are echoed longer than other values.
-pub(super) const ARN_ECHO_CHARS: usize = 200;
+pub(crate) const ARN_ECHO_CHARS: usize = 200;
 
 /// `value` as a message shows it: strings quoted and clipped, containers named, never the whole input.
-pub(super) fn describe(value: &Value) -> String {
+pub(crate) fn describe(value: &Value) -> String {
     match value {
         Value::Null => "null".to_owned(),
         Value::Bool(b) => b.to_string(),
@@ -37,7 +39,7 @@ pub(crate) fn kind(value: &Value) -> &'static str {
 }
 
 /// `s` in `{:?}` quotes, cut after `max` characters (the cut marked with `…`).
-pub(super) fn quote(s: &str, max: usize) -> String {
+pub(crate) fn quote(s: &str, max: usize) -> String {
     match s.char_indices().nth(max) {
         None => format!("{s:?}"),
         Some((at, _)) => format!("{:?}…", &s[..at]),
@@ -45,7 +47,7 @@ pub(super) fn quote(s: &str, max: usize) -> String {
 }
 
 /// `true`/`false` as JSON or as a string, in any letter case.
-pub(super) fn boolean(value: &Value) -> Option<bool> {
+pub(crate) fn boolean(value: &Value) -> Option<bool> {
     match value {
         Value::Bool(b) => Some(*b),
         Value::String(s) if s.eq_ignore_ascii_case("true") => Some(true),
@@ -55,7 +57,7 @@ pub(super) fn boolean(value: &Value) -> Option<bool> {
 }
 
 /// A JSON integer or a string of one (`"120"`); fractions and exponents are not integers.
-pub(super) fn integer(value: &Value) -> Option<i64> {
+pub(crate) fn integer(value: &Value) -> Option<i64> {
     match value {
         Value::Number(n) => n.as_i64(),
         Value::String(s) => s.parse().ok(),
@@ -64,7 +66,7 @@ pub(super) fn integer(value: &Value) -> Option<i64> {
 }
 
 /// A finite JSON number or a string of one (`"2.5"`).
-pub(super) fn number(value: &Value) -> Option<f64> {
+pub(crate) fn number(value: &Value) -> Option<f64> {
     let n = match value {
         Value::Number(n) => n.as_f64(),
         Value::String(s) => s.parse::<f64>().ok(),
