@@ -1,0 +1,92 @@
+//! Logical ids from usernames: stable, readable, and unique within an export.
+//!
+//! A username's id is `User` followed by its runs of letters and digits, each with its first letter upper-cased
+//! (`maria.garcia7` → `UserMariaGarcia7`, `jd@example.com` → `UserJdExampleCom`). Usernames that differ only in
+//! punctuation or in the case of a run's first letter share that id; then the one that sorts first (byte order)
+//! keeps it, and each other gets `X` and 8 hex digits of a hash of its own username (FNV-1a, the same on every
+//! platform and version). So an id depends only on the username and the usernames it collides with, never on the
+//! order Connect lists the users in or on which other users an export selects.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+/// CloudFormation's limit on a logical id.
+const MAX_LOGICAL_ID: usize = 255;
+
+/// The id a username asks for before collisions are resolved.
+pub fn base_id(username: &str) -> String {
+    let mut id = String::from("User");
+    for run in username.split(|c: char| !c.is_ascii_alphanumeric()).filter(|r| !r.is_empty()) {
+        let mut chars = run.chars();
+        if let Some(first) = chars.next() {
+            id.push(first.to_ascii_uppercase());
+            id.extend(chars);
+        }
+    }
+    id.truncate(MAX_LOGICAL_ID - 9);
+    id
+}
+
+/// The logical id of every username, unique among them.
+pub fn logical_ids<'a>(usernames: impl IntoIterator<Item = &'a str>) -> BTreeMap<String, String> {
+    let mut groups: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
+    for username in usernames {
+        groups.entry(base_id(username)).or_default().insert(username);
+    }
+    let taken: BTreeSet<String> = groups.keys().cloned().collect();
+    let mut ids = BTreeMap::new();
+    let mut given = BTreeSet::new();
+    for (base, members) in &groups {
+        for (n, username) in members.iter().enumerate() {
+            let mut id =
+                if n == 0 { base.clone() } else { format!("{base}X{:08X}", fnv1a(username.as_bytes()) as u32) };
+            // Astronomically rare: a suffixed id equal to another base or suffixed id. Hash again until free.
+            let mut salt = 0u32;
+            while n > 0 && (taken.contains(&id) || given.contains(&id)) {
+                salt += 1;
+                id = format!("{base}X{:08X}", fnv1a(format!("{username}\n{salt}").as_bytes()) as u32);
+            }
+            given.insert(id.clone());
+            ids.insert((*username).to_owned(), id);
+        }
+    }
+    ids
+}
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, b| (hash ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_read_like_the_username() {
+        assert_eq!(base_id("maria.garcia7"), "UserMariaGarcia7");
+        assert_eq!(base_id("jd@example.com"), "UserJdExampleCom");
+        assert_eq!(base_id("agent00042"), "UserAgent00042");
+        assert_eq!(base_id("Jean-Luc_Picard"), "UserJeanLucPicard");
+    }
+
+    #[test]
+    fn collisions_are_resolved_by_the_usernames_alone() {
+        let ids = logical_ids(["maria_garcia7", "maria.garcia7", "bob"]);
+        assert_eq!(ids["maria.garcia7"], "UserMariaGarcia7", "'.' sorts before '_' and keeps the id");
+        assert!(ids["maria_garcia7"].starts_with("UserMariaGarcia7X"), "{ids:?}");
+        assert_eq!(ids["maria_garcia7"].len(), "UserMariaGarcia7X".len() + 8);
+        // The same ids whatever the order or the other users.
+        let again = logical_ids(["bob", "zed", "maria.garcia7", "maria_garcia7"]);
+        assert_eq!(again["maria_garcia7"], ids["maria_garcia7"]);
+        assert_eq!(again["bob"], "UserBob");
+        let unique: BTreeSet<&String> = again.values().collect();
+        assert_eq!(unique.len(), 4);
+    }
+
+    #[test]
+    fn ids_are_alphanumeric_and_fit() {
+        let long = "a.".repeat(200);
+        for id in logical_ids([long.as_str(), "x", "X"]).values() {
+            assert!(id.len() <= MAX_LOGICAL_ID && id.chars().all(|c| c.is_ascii_alphanumeric()), "{id}");
+        }
+    }
+}
