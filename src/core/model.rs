@@ -337,6 +337,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_enumerated_value_reads_back_from_its_api_name_and_nothing_else_does() {
+        for channel in Channel::ALL {
+            assert_eq!(Channel::parse(channel.as_str()), Some(channel));
+        }
+        for phone_type in PhoneType::ALL {
+            assert_eq!(PhoneType::parse(phone_type.as_str()), Some(phone_type));
+        }
+        for mode in VoiceEnhancementMode::ALL {
+            assert_eq!(VoiceEnhancementMode::parse(mode.as_str()), Some(mode));
+        }
+        // Connect's names are upper case and exact: anything else is an unknown value, not a near match.
+        for other in ["", "voice", "SOFTPHONE", "soft_phone", "NONE ", "UNKNOWN"] {
+            assert_eq!(Channel::parse(other), None, "{other:?}");
+            assert_eq!(PhoneType::parse(other), None, "{other:?}");
+            assert_eq!(VoiceEnhancementMode::parse(other), None, "{other:?}");
+        }
+    }
+
+    #[test]
+    fn a_proficiency_key_reads_as_name_equals_value() {
+        let key = ProficiencyKey { attribute_name: "Language".into(), attribute_value: "Spanish".into() };
+        assert_eq!(key.to_string(), "Language=Spanish");
+    }
+
+    #[test]
     fn debug_shows_which_personal_fields_are_set_and_never_their_values() {
         let info = IdentityInfo {
             first_name: Some("Zoëlle".into()),

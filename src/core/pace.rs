@@ -239,6 +239,19 @@ mod tests {
     }
 
     #[test]
+    fn a_call_sent_at_the_instant_of_a_decrease_counts_as_sent_after_it() {
+        // The pacer records a throttle before it grants another call, so a call sent at the very instant the
+        // rate went down was already paced at the new rate: its answer counts, both ways.
+        let limits = PaceLimits { floor: 0.1, ceiling: 8.0, share: 2.0, increase: 1.0, decrease: 0.5 };
+        let mut pace = Pace::new(limits);
+        assert_eq!(pace.throttled(secs(0.0), secs(1.0)), Some(2.0));
+        assert_eq!(pace.throttled(secs(1.0), secs(1.5)), Some(1.0), "sent at the decrease: lowers the rate");
+        assert_eq!(pace.throttled(secs(1.0), secs(1.6)), None, "sent before the second decrease: does not");
+        assert!(!pace.accepted(secs(1.5)));
+        assert_eq!(pace.rate(), Some(2.0), "sent at the decrease: earns the rate back (1 + 1/1)");
+    }
+
+    #[test]
     fn accepted_calls_earn_the_rate_back_additively_up_to_the_ceiling() {
         let limits = PaceLimits { floor: 0.5, ceiling: 5.0, share: 2.0, increase: 0.5, decrease: 0.5 };
         let mut pace = Pace::new(limits);

@@ -169,6 +169,24 @@ mod tests {
     }
 
     #[test]
+    fn the_limits_are_secrets_managers_own() {
+        let arn_with = |region: &str, name: &str| format!("arn:aws:secretsmanager:{region}:123456789012:secret:{name}");
+        // A name of 512 characters plus the six Secrets Manager appends and their hyphen: the longest it makes.
+        let longest_name = "n".repeat(519);
+        assert!(SecretArn::parse(&arn_with("us-east-1", &longest_name)).is_ok());
+        assert!(SecretArn::parse(&arn_with("us-east-1", &format!("{longest_name}n"))).is_err());
+        // A `SecretId` of 2048 characters is taken, one more is not (the region is what grows it here: ARNs
+        // bound its length no more than Secrets Manager does).
+        let fill = |total: usize| {
+            let short = arn_with("r", "pw");
+            arn_with(&format!("r{}", "1".repeat(total - short.len())), "pw")
+        };
+        assert_eq!(fill(2048).len(), 2048);
+        assert!(SecretArn::parse(&fill(2048)).is_ok());
+        assert!(SecretArn::parse(&fill(2049)).is_err());
+    }
+
+    #[test]
     fn parses_secret_arns_and_their_region() {
         for good in [
             "arn:aws:secretsmanager:eu-west-2:123456789012:secret:connect/agents/jane-AbC123",

@@ -20,7 +20,6 @@ use super::model::{
 use super::password_secret::{PasswordSecret, SecretArn};
 use super::scalar::{self, ARN_ECHO_CHARS, describe, quote};
 use super::secret::Secret;
-use super::shape;
 use keys::{
     AFTER_CONTACT_WORK_PER_CHANNEL, AUTO_ACCEPT_CONFIG, CLOUDFORMATION_KEYS, MAX_JSON_KEY_CHARS,
     PERSISTENT_CONNECTION_CONFIG, PHONE_NUMBER_CONFIG, VOICE_ENHANCEMENT_CONFIG,
@@ -153,13 +152,6 @@ fn password_secret(e: &mut Errors, top: &Obj) -> Option<PasswordSecret> {
             None
         }
     }
-}
-
-/// What a password breaks of Connect's password rules (8–64 characters, no whitespace, a lower-case letter, an
-/// upper-case letter, a digit), in words that never quote it; empty when it passes. For `Password` and for the
-/// value read from `PasswordSecretArn` alike.
-pub fn password_problems(password: &str) -> Vec<&'static str> {
-    shape::password_problems(password)
 }
 
 /// What the plan needs of `OldResourceProperties`, read leniently: never fails, skips what it cannot read
