@@ -111,14 +111,7 @@ fn user(seed: &Seed, shape: &super::seed::SeedInstance, i: usize) -> User {
 fn user_id(instance_id: &str, i: usize) -> String {
     let high = fnv1a(format!("{instance_id}/{i}/high").as_bytes());
     let low = fnv1a(format!("{instance_id}/{i}/low").as_bytes());
-    format!(
-        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-        high >> 32,
-        (high >> 16) & 0xffff,
-        high & 0x0fff,
-        0x8000 | (low >> 48 & 0x3fff),
-        low & 0xffff_ffff_ffff
-    )
+    super::state::uuid_shaped(high, low)
 }
 
 fn fnv1a(bytes: &[u8]) -> u64 {

@@ -91,14 +91,7 @@ impl Store {
         self.id_counter += 1;
         let high = self.ids.hash_one(("user-id-high", self.id_counter));
         let low = self.ids.hash_one(("user-id-low", self.id_counter));
-        format!(
-            "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-            high >> 32,
-            (high >> 16) & 0xffff,
-            high & 0x0fff,
-            0x8000 | (low >> 48 & 0x3fff),
-            low & 0xffff_ffff_ffff
-        )
+        uuid_shaped(high, low)
     }
 
     /// Resolves an instance id or ARN to the instance id.
@@ -227,4 +220,16 @@ fn child_id<'a>(instance: &Instance, kind: &str, ident: &'a str) -> Option<&'a s
     } else {
         Some(ident)
     }
+}
+
+/// Two 64-bit hashes as a UUID in the version 4 layout, the shape Connect gives user ids.
+pub(super) fn uuid_shaped(high: u64, low: u64) -> String {
+    format!(
+        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+        high >> 32,
+        (high >> 16) & 0xffff,
+        high & 0x0fff,
+        0x8000 | (low >> 48 & 0x3fff),
+        low & 0xffff_ffff_ffff
+    )
 }
