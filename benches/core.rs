@@ -1,16 +1,18 @@
-//! Per-request CPU cost of the pure core on the sample user: parse and validate, plan an update,
-//! build the response. `cargo bench --bench core -- --warm-up-time 1 --measurement-time 3`
+//! Per-request CPU cost of the pure core on the sample user: parse and validate, plan an update, decide an Update
+//! (validation, the decision and its plan), build the response. `cargo bench --bench core -- --warm-up-time 1 --measurement-time 3`
 
 use std::collections::BTreeMap;
 use std::hint::black_box;
 
 use cfn_connect_user::core::arn::UserArn;
+use cfn_connect_user::core::decision::{self, Owner, Request as Asked, Seen, Situation};
 use cfn_connect_user::core::event::{Envelope, Request};
 use cfn_connect_user::core::model::{
     AfterContactWorkConfig, AfterContactWorkPerChannel, AutoAcceptConfig, Channel, ChannelConfigs, LiveUser,
     PhoneConfig, PhoneNumberConfig, PhoneType, UserSpec,
 };
-use cfn_connect_user::core::owner::owner_tag_value;
+use cfn_connect_user::core::owner::OwnerTag;
+use cfn_connect_user::core::physical_id::PhysicalId;
 use cfn_connect_user::core::plan;
 use cfn_connect_user::core::props;
 use cfn_connect_user::core::response::{self, Outcome};
@@ -22,7 +24,7 @@ fn event(text: &str) -> Value {
 }
 
 /// The user Connect holds after creating `spec`: PhoneConfig is the VOICE channel's view.
-fn created(spec: &UserSpec, owner: &str) -> Option<LiveUser> {
+fn created(spec: &UserSpec, owner: &OwnerTag) -> Option<LiveUser> {
     let phone = spec.phone_config.clone().unwrap_or_default();
     let phone = PhoneConfig {
         phone_type: Some(phone.phone_type.unwrap_or(PhoneType::SoftPhone)),
@@ -32,7 +34,7 @@ fn created(spec: &UserSpec, owner: &str) -> Option<LiveUser> {
         persistent_connection: phone.persistent_connection,
     };
     let mut tags = spec.tags.clone().unwrap_or_default();
-    tags.insert(cfn_connect_user::core::model::OWNER_TAG_KEY.to_owned(), owner.to_owned());
+    tags.insert(cfn_connect_user::core::model::OWNER_TAG_KEY.to_owned(), owner.plain().to_owned());
     Some(LiveUser {
         arn: UserArn::parse(&format!("{}/agent/e1000000-0000-4000-8000-00000000abcd", spec.instance)).ok()?,
         username: spec.username.clone(),
@@ -64,7 +66,7 @@ fn core(c: &mut Criterion) {
     let create = event(include_str!("../events/create.json"));
     let update = event(include_str!("../events/update.json"));
     let envelope = Envelope::read(&update);
-    let owner = owner_tag_value(&envelope.stack_id, &envelope.logical_resource_id);
+    let owner = OwnerTag::new(&envelope.stack_id, &envelope.logical_resource_id);
     let created_spec = props::parse(&create["ResourceProperties"]).ok();
     let live = created_spec.as_ref().and_then(|s| created(s, &owner));
     let desired = props::parse(&update["ResourceProperties"]).ok();
@@ -102,10 +104,23 @@ fn core(c: &mut Criterion) {
         b.iter(|| {
             let envelope = Envelope::read(black_box(&update));
             let request = Request::parse(&update).ok();
-            let decision = request
-                .as_ref()
-                .and_then(|r| props::parse(&r.properties).ok())
-                .map(|spec| plan::plan(&spec, &props::old_template(&update["OldResourceProperties"]), &live, &owner));
+            let current = Seen::Found(Box::new(live.clone()));
+            let decision = request.as_ref().map(|r| {
+                let asked = Asked::Update {
+                    properties: &r.properties,
+                    old: &r.old_properties,
+                    physical: PhysicalId::User(live.arn.clone()),
+                };
+                decision::decide(&Situation {
+                    request: &asked,
+                    owner: Owner { tag: &owner, known: true },
+                    identity: None,
+                    home: None,
+                    current: &current,
+                    holder: &Seen::Unread,
+                    create_sent: false,
+                })
+            });
             black_box((decision, response::body(&envelope, &success)))
         })
     });

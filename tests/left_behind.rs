@@ -8,18 +8,16 @@
 
 use std::time::{Duration, SystemTime};
 
-use cfn_connect_user::adapters::{HttpSender, SdkConnect, http_client};
-use cfn_connect_user::app::{Connect, Handler, HandlerError, Invocation, Mode};
-use cfn_connect_user::core::arn::UserArn;
+use cfn_connect_user::adapters::{HttpSender, http_client};
+use cfn_connect_user::app::{Handler, HandlerError, Invocation, Mode};
 use cfn_connect_user::core::backoff::Backoff;
 use cfn_connect_user::core::model::OWNER_TAG_KEY;
-use cfn_connect_user::core::plan::Call;
 use cfn_connect_user::core::response_url::UrlPolicy;
 use connect_emulator::connect::{ErrorCode, Fault};
 use connect_emulator::receiver::{Recorded, Reply};
 use serde_json::{Value, json};
 
-use crate::support::{PanicsOn, World, request_id};
+use crate::support::{PanicsOn, World, console_user, operator, request_id};
 
 /// Long enough for the work before the stall on a loaded machine, and for the clean-up in the time kept for the
 /// PUT (a quarter of it, up to 3 s); the stall itself outlasts it.
@@ -34,22 +32,6 @@ fn with_proficiency(mut props: Value) -> Value {
 /// The users named `john.doe`, as Connect holds them.
 fn johns(world: &World) -> Option<Value> {
     world.emulator.find_by_username(&world.instance(), "john.doe")
-}
-
-fn operator(world: &World) -> SdkConnect {
-    SdkConnect::for_endpoint(&world.emulator.endpoint_url(), "us-east-1")
-}
-
-/// A user made outside the stack (the console, a script): it exists, and carries no owner tag.
-async fn console_user(world: &World) -> String {
-    let mut made_elsewhere = world.create_event(world.john());
-    made_elsewhere["LogicalResourceId"] = json!("NotInThisStack");
-    let made = world.invoke(made_elsewhere).await.unwrap();
-    let arn = made["PhysicalResourceId"].as_str().unwrap().to_owned();
-    let untag = Call::Untag(vec![OWNER_TAG_KEY.to_owned()]);
-    operator(world).apply(&UserArn::parse(&arn).unwrap(), &untag).await.unwrap();
-    assert!(world.user(&arn)["Tags"].get(OWNER_TAG_KEY).is_none());
-    arn
 }
 
 /// The template that takes the console user over, differing from it so that the take-over writes, and whose owner

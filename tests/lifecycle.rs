@@ -10,13 +10,14 @@ use cfn_connect_user::adapters::SdkConnect;
 use cfn_connect_user::app::Connect;
 use cfn_connect_user::core::arn::{ResourceKind, UserArn};
 use cfn_connect_user::core::model::{IdentityInfo, OWNER_TAG_KEY, ProficiencyKey};
+use cfn_connect_user::core::owner::OwnerTag;
 use cfn_connect_user::core::plan::{self, Call};
 use cfn_connect_user::core::props;
 use connect_emulator::connect::{ErrorCode, Fault, Seed};
 use connect_emulator::receiver::Recorded;
 use serde_json::{Value, json};
 
-use crate::support::{PASSWORD, World};
+use crate::support::{PASSWORD, STACK_ID, World};
 
 /// The seed user with every property the Connect API takes at creation, voice settings in `PhoneConfig`.
 fn everything(world: &World) -> Value {
@@ -541,7 +542,7 @@ async fn a_repeated_create_takes_back_its_own_user() {
 /// A user with the seed's username that this resource did not create, made directly in Connect.
 async fn stranger(world: &World) -> UserArn {
     let spec = props::parse(&world.john()).unwrap();
-    let mut new_user = plan::new_user(&spec, "someone-else/Other");
+    let mut new_user = plan::new_user(&spec, &OwnerTag::new("someone-else", "Other"));
     new_user.tags.remove(OWNER_TAG_KEY);
     new_user.identity_info = Some(IdentityInfo { first_name: Some("Stranger".into()), ..Default::default() });
     connect(world).create_user(&new_user).await.unwrap()
@@ -629,7 +630,7 @@ async fn adopt_existing_takes_over_and_reconciles_a_strangers_user() {
     assert_eq!(user["IdentityInfo"]["FirstName"], "John");
     assert_eq!(user["IdentityInfo"]["LastName"], "Doe");
     assert_eq!(tags(&user), BTreeMap::from([("team".into(), "support".into())]));
-    assert!(owner_of(&user).unwrap().ends_with("/AgentJohnDoe"));
+    assert_eq!(owner_of(&user), Some(OwnerTag::new(STACK_ID, "AgentJohnDoe").adopted()), "the take-over form");
     assert_eq!(world.emulator.user_count(), 1);
 }
 

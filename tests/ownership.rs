@@ -5,23 +5,18 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use cfn_connect_user::adapters::SdkConnect;
 use cfn_connect_user::app::{Connect, HandlerError, Mode};
 use cfn_connect_user::core::arn::UserArn;
 use cfn_connect_user::core::model::{OWNER_TAG_KEY, Tags};
+use cfn_connect_user::core::owner::OwnerTag;
 use cfn_connect_user::core::plan::Call;
 use connect_emulator::connect::{ErrorCode, Fault};
 use serde_json::{Value, json};
 
-use crate::support::World;
+use crate::support::{STACK_ID, World, operator};
 
 /// The owner tag value of a resource of another stack.
 const OTHER_OWNER: &str = "0b7c1d2e-0000-4000-8000-000000000099/AgentJohnDoe";
-
-/// A client of the emulator that is not the handler: an operator at the AWS CLI.
-fn operator(world: &World) -> SdkConnect {
-    SdkConnect::for_endpoint(&world.emulator.endpoint_url(), "us-east-1")
-}
 
 fn owner_of(user: &Value) -> Option<&str> {
     user["Tags"].get(OWNER_TAG_KEY).and_then(Value::as_str)
@@ -79,7 +74,7 @@ async fn an_update_of_a_user_handed_to_another_resource_is_refused_without_a_wri
     let retried = world.send(world.update_event(&arn, world.john(), new)).await;
     assert_eq!(retried.status(), "SUCCESS", "{:?}", retried.reason());
     let user = world.user(&arn);
-    assert!(owner_of(&user).unwrap().ends_with("/AgentJohnDoe"));
+    assert_eq!(owner_of(&user), Some(OwnerTag::new(STACK_ID, "AgentJohnDoe").adopted()), "the take-over form");
     assert_eq!(user["Tags"]["team"], "sales");
 }
 
@@ -169,7 +164,11 @@ async fn a_user_handed_over_with_the_untag_command_moves_to_the_adopting_resourc
 
     // Then the user is AgentJohnDoe's
     assert_eq!((adopted.status(), adopted.physical_id()), ("SUCCESS", Some(arn.as_str())), "{:?}", adopted.reason());
-    assert!(owner_of(&world.user(&arn)).unwrap().ends_with("/AgentJohnDoe"));
+    assert_eq!(
+        owner_of(&world.user(&arn)),
+        Some(OwnerTag::new(STACK_ID, "AgentJohnDoe").adopted()),
+        "the take-over form"
+    );
 
     // And removing AgentJohnDoeCopy from its template leaves the user to its new owner
     let mut delete = world.delete_event(&arn, world.john());

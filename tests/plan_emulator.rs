@@ -21,8 +21,8 @@ use cfn_connect_user::adapters::SdkConnect;
 use cfn_connect_user::app::{Connect, ErrorKind, Retrying};
 use cfn_connect_user::core::arn::UserArn;
 use cfn_connect_user::core::model::{LiveUser, OWNER_TAG_KEY, UserSpec};
-use cfn_connect_user::core::owner::owner_tag_value;
-use cfn_connect_user::core::plan::{self, Decision};
+use cfn_connect_user::core::owner::OwnerTag;
+use cfn_connect_user::core::plan::{self, Diff};
 use cfn_connect_user::core::props;
 use connect_emulator::connect::{Emulator, Seed};
 use proptest::prelude::*;
@@ -633,7 +633,7 @@ fn acw(limit: i64) -> Value {
 /// What the user must be after the plan of `b` (the old template `a`) on the user `before`: every setting `b`
 /// sets, laid over `before`; what `b` leaves unset as it was, except what `a` set and `b` drops (tags,
 /// proficiencies, the hierarchy group). docs/connect-user.md §4.6 is the rule.
-fn expected(before: &View, a: &UserSpec, b: &UserSpec, owner: &str) -> View {
+fn expected(before: &View, a: &UserSpec, b: &UserSpec, owner: &OwnerTag) -> View {
     let mut user = before.clone();
     user.routing_profile = b.routing_profile.id().to_owned();
     user.security_profiles = b.security_profiles.iter().map(|s| s.id().to_owned()).collect();
@@ -660,7 +660,8 @@ fn expected(before: &View, a: &UserSpec, b: &UserSpec, owner: &str) -> View {
     let (tags_a, tags_b) = (a.tags.clone().unwrap_or_default(), b.tags.clone().unwrap_or_default());
     user.tags.retain(|k, _| tags_b.contains_key(k) || !tags_a.contains_key(k));
     user.tags.extend(tags_b);
-    user.tags.insert(OWNER_TAG_KEY.to_owned(), owner.to_owned());
+    // A drift that took the owner tag off gets it back in the take-over form; one that left it, keeps it.
+    user.tags.entry(OWNER_TAG_KEY.to_owned()).or_insert_with(|| owner.adopted().to_owned());
     let key = |k: &cfn_connect_user::core::model::ProficiencyKey| (k.attribute_name.clone(), k.attribute_value.clone());
     let (levels_a, levels_b) =
         (a.proficiencies.clone().unwrap_or_default(), b.proficiencies.clone().unwrap_or_default());
@@ -760,7 +761,7 @@ fn parse(template: &Value) -> Result<UserSpec, TestCaseError> {
 }
 
 /// Creates the user from `a` the way the handler does, ending the creation lag once it is seen.
-async fn create<C: Connect>(connect: &C, emulator: &Emulator, a: &UserSpec, owner: &str) -> UserArn {
+async fn create<C: Connect>(connect: &C, emulator: &Emulator, a: &UserSpec, owner: &OwnerTag) -> UserArn {
     let arn = connect.create_user(&plan::new_user(a, owner)).await.unwrap();
     let hidden = connect.describe_user(&arn).await.map_err(|e| e.kind);
     assert_eq!(hidden.map(|_| ()), Err(ErrorKind::NotFound), "the creation lag is on");
@@ -780,13 +781,13 @@ async fn converges(mut a: Value, mut b: Value, drifts: Vec<Drift>) -> Result<(),
     a["Username"] = json!("prop.user");
     let emulator = harsh_emulator().await;
     let connect = Retrying::new(SdkConnect::for_endpoint(&emulator.endpoint_url(), Seed::REGION), fast_backoff());
-    let owner = owner_tag_value(STACK_ID, "AgentJohnDoe");
+    let owner = OwnerTag::new(STACK_ID, "AgentJohnDoe");
     let (spec_a, spec_b) = (parse(&a)?, parse(&b)?);
 
     let arn = create(&connect, &emulator, &spec_a, &owner).await;
     // Created from A, the user already is A.
     let created = plan::plan(&spec_a, &props::old_template(&a), &read(&connect, &arn).await, &owner);
-    prop_assert_eq!(created, Decision::Reconcile(vec![]), "a plan right after the create must be empty");
+    prop_assert_eq!(created, Diff::Reconcile(vec![]), "a plan right after the create must be empty");
 
     let outside = outsider(&emulator);
     for drift in &drifts {
@@ -794,7 +795,7 @@ async fn converges(mut a: Value, mut b: Value, drifts: Vec<Drift>) -> Result<(),
     }
     let before = view(&emulator.describe(arn.as_str()).unwrap());
 
-    let Decision::Reconcile(calls) = plan::plan(&spec_b, &props::old_template(&a), &read(&connect, &arn).await, &owner)
+    let Diff::Reconcile(calls) = plan::plan(&spec_b, &props::old_template(&a), &read(&connect, &arn).await, &owner)
     else {
         return Err(TestCaseError::fail("same instance and username: no replacement, nothing refused"));
     };
@@ -807,7 +808,7 @@ async fn converges(mut a: Value, mut b: Value, drifts: Vec<Drift>) -> Result<(),
     prop_assert_eq!(&after, &wanted, "after {:?}", calls);
 
     let second = plan::plan(&spec_b, &props::old_template(&b), &read(&connect, &arn).await, &owner);
-    prop_assert_eq!(second, Decision::Reconcile(vec![]), "a second plan must be empty");
+    prop_assert_eq!(second, Diff::Reconcile(vec![]), "a second plan must be empty");
     Ok(())
 }
 
@@ -831,7 +832,7 @@ proptest! {
 async fn the_every_channel_check_catches_update_user_phone_config() {
     let emulator = harsh_emulator().await;
     let connect = Retrying::new(SdkConnect::for_endpoint(&emulator.endpoint_url(), Seed::REGION), fast_backoff());
-    let owner = owner_tag_value(STACK_ID, "AgentJohnDoe");
+    let owner = OwnerTag::new(STACK_ID, "AgentJohnDoe");
     let base = json!({
         "InstanceArn": INSTANCE,
         "Username": "prop.user",
@@ -872,5 +873,5 @@ async fn the_every_channel_check_catches_update_user_phone_config() {
     assert_eq!(clobbered.channels[&chat]["AfterContactWorkConfig"]["AfterContactWorkTimeLimit"], json!(120));
     // ... and no second plan would: B does not mention CHAT.
     let second = plan::plan(&spec_b, &props::old_template(&b), &read(&connect, &arn).await, &owner);
-    assert_eq!(second, Decision::Reconcile(vec![]));
+    assert_eq!(second, Diff::Reconcile(vec![]));
 }

@@ -10,7 +10,7 @@ use cfn_connect_user::app::{Connect, ConnectError, Handler, HandlerError, Invoca
 use cfn_connect_user::app::{Pacer, Retrying};
 use cfn_connect_user::core::arn::{InstanceArn, UserArn};
 use cfn_connect_user::core::backoff::Backoff;
-use cfn_connect_user::core::model::{InstanceInfo, LiveUser, Proficiencies};
+use cfn_connect_user::core::model::{InstanceInfo, LiveUser, OWNER_TAG_KEY, Proficiencies};
 use cfn_connect_user::core::pace::PaceLimits;
 use cfn_connect_user::core::plan::{Call, NewUser};
 use cfn_connect_user::core::response_url::UrlPolicy;
@@ -193,6 +193,23 @@ impl World {
     pub fn user(&self, arn: &str) -> Value {
         self.emulator.describe(arn).unwrap_or(Value::Null)
     }
+}
+
+/// A client of the emulator that is not the handler: an operator at the AWS CLI.
+pub fn operator(world: &World) -> SdkConnect {
+    SdkConnect::for_endpoint(&world.emulator.endpoint_url(), "us-east-1")
+}
+
+/// A user made outside the stack (the console, a script): the seed user, without an owner tag.
+pub async fn console_user(world: &World) -> String {
+    let mut made_elsewhere = world.create_event(world.john());
+    made_elsewhere["LogicalResourceId"] = json!("NotInThisStack");
+    let made = world.invoke(made_elsewhere).await.unwrap();
+    let arn = made["PhysicalResourceId"].as_str().unwrap().to_owned();
+    let untag = Call::Untag(vec![OWNER_TAG_KEY.to_owned()]);
+    operator(world).apply(&UserArn::parse(&arn).unwrap(), &untag).await.unwrap();
+    assert!(world.user(&arn)["Tags"].get(OWNER_TAG_KEY).is_none());
+    arn
 }
 
 /// A Connect client that panics inside one operation (before sending it): the handler's work must not take the

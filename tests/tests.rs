@@ -22,3 +22,4 @@ mod reconcile;
 mod response_url;
 mod secrets;
 mod support;
+mod take_over;

@@ -2,7 +2,7 @@
 // template.yaml deploys them, plus the optional custom_resources.Provider wrapping.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -34,9 +34,15 @@ export interface IConnectUserProvider extends IConstruct {
   /**
    * Lets the function read this secret when it creates a user (`secretsmanager:GetSecretValue`, and
    * `kms:Decrypt` through Secrets Manager when the secret has a customer-managed key). Called by `ConnectUser`
-   * for its `passwordSecret`.
+   * for its `passwordSecret`, with itself as `scope`.
+   *
+   * @param secret the password secret.
+   * @param scope what has the function read the secret (a `ConnectUser`). In another stack than the
+   * provider's, the grant is a policy of that stack attached to the role, and `scope` depends on it: the
+   * provider's stack never refers to the users' stacks. Without it, or in the provider's stack, the role's own
+   * policy holds the grant (so the provider's stack refers to the secret's).
    */
-  grantPasswordSecret(secret: secretsmanager.ISecret): void;
+  grantPasswordSecret(secret: secretsmanager.ISecret, scope?: IConstruct): void;
 }
 
 /** Properties of a ConnectUserProvider. */
@@ -194,12 +200,41 @@ export class ConnectUserProvider extends Construct implements IConnectUserProvid
     }
   }
 
-  public grantPasswordSecret(secret: secretsmanager.ISecret): void {
+  public grantPasswordSecret(secret: secretsmanager.ISecret, scope?: IConstruct): void {
     // GetSecretValue alone: grantRead would add DescribeSecret, which the function never calls.
-    this.role.addToPrincipalPolicy(readSecretStatement(secret.secretFullArn ?? `${secret.secretArn}-??????`));
+    const statements = [readSecretStatement(secret.secretFullArn ?? `${secret.secretArn}-??????`)];
     if (secret.encryptionKey) {
-      this.role.addToPrincipalPolicy(decryptThroughSecretsManagerStatement(secret.encryptionKey.keyArn));
+      statements.push(decryptThroughSecretsManagerStatement(secret.encryptionKey.keyArn));
     }
+    if (scope === undefined || Stack.of(scope) === Stack.of(this)) {
+      // The function depends on its role's policy, and whatever invokes the function on the function: the
+      // grant exists before any Create reads the secret. Templates of earlier versions stay as they were.
+      statements.forEach((s) => this.role.addToPrincipalPolicy(s));
+      return;
+    }
+    // In the role's policy, the grant would make the provider's stack refer to the secret's, which refers back
+    // to the provider's service token: a cycle.
+    const policy = this.passwordSecretPolicyOf(Stack.of(scope));
+    policy.addStatements(...statements);
+    scope.node.addDependency(policy);
+  }
+
+  /** The policy attached to the role that holds the grants made in another stack: one per stack. */
+  private passwordSecretPolicyOf(stack: Stack): iam.Policy {
+    const id = `PasswordSecretGrant${Names.nodeUniqueId(this.node)}`;
+    const existing = stack.node.tryFindChild(id);
+    if (existing !== undefined) return existing as iam.Policy;
+    const suffix = '-ConnectUserPasswordSecrets';
+    return new iam.Policy(stack, id, {
+      // Inline policy names are per role, and a logical id alone (CDK's default name) can repeat across the
+      // stacks that attach policies to this one.
+      policyName:
+        Names.uniqueResourceName(stack, { maxLength: 128 - suffix.length, allowedSpecialCharacters: '-_' }) + suffix,
+      roles: [this.role],
+      // One statement per action for all the stack's secrets: every inline policy of the role counts against
+      // IAM's 10,240 characters for them all.
+      document: new iam.PolicyDocument({ minimize: true }),
+    });
   }
 }
 
@@ -231,7 +266,7 @@ class ImportedProvider extends Construct implements IConnectUserProvider {
     super(scope, id);
   }
 
-  public grantPasswordSecret(_secret: secretsmanager.ISecret): void {
+  public grantPasswordSecret(_secret: secretsmanager.ISecret, _scope?: IConstruct): void {
     // The role belongs to another stack: its PasswordSecretNamePrefix decides which secrets it reads.
   }
 }

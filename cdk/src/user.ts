@@ -115,8 +115,10 @@ export interface ConnectUserProps {
   readonly tags?: UserTag[];
 
   /**
-   * Take over a user of the same name that no stack owns, instead of failing. A later delete deletes it, unless
-   * `removalPolicy` is `RETAIN`.
+   * Take over a user of the same name that no stack owns, instead of failing. Such a user existed before the
+   * stack, so `removalPolicy` then defaults to `RETAIN`: neither the rollback of a failed first deployment nor
+   * the stack's deletion deletes it. Whether a user is taken over is known only when the stack deploys, so a
+   * user created instead is kept too. With `removalPolicy: RemovalPolicy.DESTROY`, both are deleted.
    * @default false
    */
   readonly adoptExisting?: boolean;
@@ -132,8 +134,9 @@ export interface ConnectUserProps {
    */
   readonly serviceTimeout?: Duration;
   /**
-   * What happens to the Connect user when the resource leaves the stack.
-   * @default RemovalPolicy.DESTROY
+   * What happens to the Connect user when the resource leaves the stack or is replaced (both its
+   * `DeletionPolicy` and its `UpdateReplacePolicy`).
+   * @default RETAIN when adoptExisting is true, else DESTROY
    */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -160,7 +163,7 @@ export class ConnectUser extends Construct {
       serviceToken: props.provider.serviceToken,
       resourceType: ConnectUser.RESOURCE_TYPE,
       serviceTimeout: props.serviceTimeout,
-      removalPolicy: props.removalPolicy,
+      removalPolicy: props.removalPolicy ?? (props.adoptExisting ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY),
       properties: renderProperties({
         instanceArn: props.instanceArn,
         username: props.username,
@@ -185,7 +188,9 @@ export class ConnectUser extends Construct {
       }),
     });
     if (props.passwordSecret) {
-      props.provider.grantPasswordSecret(props.passwordSecret);
+      // Made in this user's stack, which this resource then depends on: a provider shared from another stack
+      // would otherwise refer back to the secret.
+      props.provider.grantPasswordSecret(props.passwordSecret, this);
     }
     // The provider's role and grants exist before the user's Create reaches the function.
     this.resource.node.addDependency(props.provider);

@@ -8,7 +8,13 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as YAML from 'yaml';
 
-export type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: string[]; DeletionPolicy?: string };
+export type Resource = {
+  Type: string;
+  Properties: Record<string, any>;
+  DependsOn?: string[];
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+};
 
 /** The repository root (this file runs from cdk/.test-out/). */
 export const REPOSITORY = path.resolve(__dirname, '..', '..');

@@ -205,7 +205,7 @@ impl<C: Connect, S: ResponseSender> Handler<C, S> {
             let Some(responder) = responder else { return provider_answer(&outcome) };
             let delivery = responder.send(response::body(&envelope, &outcome), limits.send).await;
             if let (Delivery::Rejected { status, .. }, Some(claim)) = (&delivery, outstanding) {
-                self.undo_unannounced(claim, *status, limits.send).await;
+                self.undo_unannounced(claim, *status, &limits).await;
             }
             delivered_answer(&outcome, delivery)
         }
@@ -238,8 +238,12 @@ impl<C: Connect, S: ResponseSender> Handler<C, S> {
     ) -> (Outcome, Option<Claim>) {
         let progress = Progress::default();
         progress.step("starting");
-        let work =
-            Work { windows: self.windows, home: function_arn.and_then(Home::from_function_arn), deadline: limits.work };
+        let work = Work {
+            windows: self.windows,
+            home: function_arn.and_then(Home::from_function_arn),
+            deadline: limits.work,
+            held: limits.held,
+        };
         let mut task = tokio::spawn({
             let (connect, envelope, progress, request) =
                 (self.connect.clone(), envelope.clone(), progress.clone(), request.clone());
@@ -247,30 +251,41 @@ impl<C: Connect, S: ResponseSender> Handler<C, S> {
             async move { lifecycle::run(&*connect, secrets.as_deref(), &request, &envelope, &progress, &work).await }
                 .in_current_span()
         });
-        let failure = match tokio::time::timeout_at(until(limits.work), &mut task).await {
-            Ok(Ok(Ok(done))) => {
-                let (_, made) = progress.snapshot();
-                return (Outcome::Success { physical_id: done.physical_id, data: done.data }, made);
-            }
-            Ok(Ok(Err(failure))) => failure,
-            Ok(Err(join)) => {
-                let (step, _) = progress.snapshot();
-                let detail = join.try_into_panic().map(|p| panic_message(p.as_ref())).unwrap_or_else(|e| e.to_string());
-                error!(panic = %detail, step, "the handler panicked");
-                Failure::Panicked { step, detail }
-            }
-            Err(_) => {
-                task.abort();
-                // An aborted task stops at its next await; until it has, it could still record a user.
-                let _ = tokio::time::timeout_at(until(limits.send), &mut task).await;
-                let (step, _) = progress.snapshot();
-                let elapsed = SystemTime::now().duration_since(started).unwrap_or_default().as_secs();
-                error!(elapsed_s = elapsed, step, "timed out");
-                Failure::TimedOut { elapsed, step, limit: limits.binding }
+        // The work ends at `limits.work`, or earlier, at `limits.held`, while a failure would leave the clean-up calls
+        // to make (a `CreateUser` in flight, above all): the clean-up then has that time however late the work ends.
+        let mut claims = progress.watch_claim();
+        let failure = loop {
+            let cleanup_calls = claims.borrow_and_update().as_ref().is_some_and(|c| c.settles_with_calls(mode));
+            let ends = if cleanup_calls { limits.held } else { limits.work };
+            tokio::select! {
+                joined = &mut task => break match joined {
+                    Ok(Ok(done)) => {
+                        let (_, made) = progress.snapshot();
+                        return (Outcome::Success { physical_id: done.physical_id, data: done.data }, made);
+                    }
+                    Ok(Err(failure)) => failure,
+                    Err(join) => {
+                        let (step, _) = progress.snapshot();
+                        let detail =
+                            join.try_into_panic().map(|p| panic_message(p.as_ref())).unwrap_or_else(|e| e.to_string());
+                        error!(panic = %detail, step, "the handler panicked");
+                        Failure::Panicked { step, detail }
+                    }
+                },
+                () = tokio::time::sleep_until(until(ends)) => {
+                    task.abort();
+                    // An aborted task stops at its next await; until it has, it could still record a user.
+                    let _ = tokio::time::timeout_at(until(limits.send), &mut task).await;
+                    let (step, _) = progress.snapshot();
+                    let elapsed = SystemTime::now().duration_since(started).unwrap_or_default().as_secs();
+                    error!(elapsed_s = elapsed, step, "timed out");
+                    break Failure::TimedOut { elapsed, step, limit: limits.binding };
+                }
+                Ok(()) = claims.changed() => {}
             }
         };
         let (_, claim) = progress.snapshot();
-        let by = settle_until(SystemTime::now(), limits.send, mode, lifecycle::MAX_SETTLE);
+        let by = settle_until(SystemTime::now(), &limits, mode);
         let Settled { named, settlement } =
             lifecycle::settle(&*self.connect, claim, mode, self.windows.pause, until(by)).await;
         let outcome = Outcome::Failed {
@@ -283,9 +298,9 @@ impl<C: Connect, S: ResponseSender> Handler<C, S> {
     /// The response URL refused the response for good (an expired or forged URL): CloudFormation will never learn of
     /// the user this request made or took over, and no rollback will ever name it. So it is undone as provider mode
     /// undoes a failed Create's user: deleted if made, given back if taken over.
-    async fn undo_unannounced(&self, claim: Claim, status: u16, send: SystemTime) {
+    async fn undo_unannounced(&self, claim: Claim, status: u16, limits: &Deadlines) {
         error!(status, "the response was refused; undoing what CloudFormation will never learn of");
-        let by = settle_until(SystemTime::now(), send, Mode::Return, lifecycle::MAX_SETTLE);
+        let by = settle_until(SystemTime::now(), limits, Mode::Return);
         let settled = lifecycle::settle(&*self.connect, Some(claim), Mode::Return, self.windows.pause, until(by)).await;
         match settled.settlement {
             Settlement::Deleted | Settlement::Released => info!(settlement = %settled.settlement, "undone"),

@@ -9,6 +9,10 @@ use super::mode::Mode;
 pub const MAX_SEND_RESERVE: Duration = Duration::from_secs(3);
 /// Time kept back from the PUT so the invocation can still return to the runtime.
 pub const RETURN_MARGIN: Duration = Duration::from_millis(150);
+/// How long the clean-up after a failure may take at most (docs/protocol.md §7), and so the most the work gives up
+/// while a clean-up would need calls: enough for a search to outwait Amazon Connect's search lag (about 30 s,
+/// docs/real-connect.md §1) and find the user a `CreateUser` without an answer made.
+pub const MAX_SETTLE: Duration = Duration::from_secs(30);
 
 /// Which limit is the binding one, for the timeout reason.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +32,10 @@ pub struct Deadlines {
     pub work: SystemTime,
     /// The PUT (with retries) must be over by this point.
     pub send: SystemTime,
+    /// The work's end while a failure would leave a user for the clean-up to find, delete or give back (a
+    /// `CreateUser` in flight, above all): a third of the work's budget earlier, at most [`MAX_SETTLE`], so that the
+    /// clean-up has that time however late the work ends.
+    pub held: SystemTime,
     /// The limit the deadlines derive from: the earliest one.
     pub binding: Limit,
 }
@@ -63,19 +71,24 @@ pub fn deadlines(
     let budget = send.duration_since(start).unwrap_or_default();
     let reserve = (budget / 4).min(MAX_SEND_RESERVE);
     let work = send.checked_sub(reserve).unwrap_or(send).max(start);
-    Deadlines { work, send, binding: limit }
+    let held_back = (work.duration_since(start).unwrap_or_default() / 3).min(MAX_SETTLE);
+    let held = work.checked_sub(held_back).unwrap_or(work).max(start);
+    Deadlines { work, send, held, binding: limit }
 }
 
 /// Until when a failed request may settle the user it made or took over (docs/protocol.md §7), from `now`: in
-/// provider mode nothing is sent afterwards, so up to `send`, the time ordinary mode keeps for the PUT; in ordinary
-/// mode half of what is left before `send`, so that the PUT keeps the other half. Never more than `cap` from `now`.
-pub fn settle_until(now: SystemTime, send: SystemTime, mode: Mode, cap: Duration) -> SystemTime {
-    let left = send.duration_since(now).unwrap_or_default();
-    let share = match mode {
-        Mode::Return => left,
-        Mode::Respond => left / 2,
+/// provider mode nothing is sent afterwards, so up to `send`; in ordinary mode the PUT keeps half of the time kept
+/// for it, or half of what is left when less is left. Never more than [`MAX_SETTLE`] from `now`.
+pub fn settle_until(now: SystemTime, limits: &Deadlines, mode: Mode) -> SystemTime {
+    let end = match mode {
+        Mode::Return => limits.send,
+        Mode::Respond => {
+            let put_half = limits.send.duration_since(limits.work).unwrap_or_default() / 2;
+            let left_half = limits.send.duration_since(now).unwrap_or_default() / 2;
+            limits.send.checked_sub(put_half.min(left_half)).unwrap_or(limits.send)
+        }
     };
-    now + share.min(cap)
+    now + end.duration_since(now).unwrap_or_default().min(MAX_SETTLE)
 }
 
 #[cfg(test)]
@@ -143,13 +156,39 @@ mod tests {
         assert_eq!(long_ago.work, at(500), "a budget already spent leaves no time for work");
     }
 
+    fn limits(work: u64, send: u64) -> Deadlines {
+        Deadlines { work: at(work), send: at(send), held: at(work), binding: Limit::Lambda }
+    }
+
     #[test]
     fn settling_keeps_half_the_time_for_the_put_in_ordinary_mode_only() {
-        let cap = Duration::from_secs(30);
-        assert_eq!(settle_until(at(0), at(4), Mode::Respond, cap), at(2));
-        assert_eq!(settle_until(at(0), at(4), Mode::Return, cap), at(4));
-        assert_eq!(settle_until(at(0), at(900), Mode::Return, cap), at(30), "capped");
-        assert_eq!(settle_until(at(0), at(900), Mode::Respond, cap), at(30), "capped");
-        assert_eq!(settle_until(at(10), at(5), Mode::Return, cap), at(10), "no time left, none taken");
+        assert_eq!(settle_until(at(0), &limits(0, 4), Mode::Respond), at(2));
+        assert_eq!(settle_until(at(0), &limits(0, 4), Mode::Return), at(4));
+        assert_eq!(settle_until(at(0), &limits(0, 900), Mode::Return), at(30), "capped");
+        assert_eq!(settle_until(at(0), &limits(0, 900), Mode::Respond), at(30), "capped");
+        assert_eq!(settle_until(at(10), &limits(5, 5), Mode::Return), at(10), "no time left, none taken");
+        assert_eq!(settle_until(at(10), &limits(5, 5), Mode::Respond), at(10), "no time left, none taken");
+    }
+
+    #[test]
+    fn work_cut_short_for_a_clean_up_gives_the_clean_up_the_time_up_to_half_the_puts() {
+        // Stopped 20 s before the work's end, with 4 s kept for the PUT: the clean-up has 22 s, the PUT 2.
+        assert_eq!(settle_until(at(100), &limits(120, 124), Mode::Respond), at(122));
+        assert_eq!(settle_until(at(100), &limits(120, 124), Mode::Return), at(124));
+        // Never past the cap.
+        assert_eq!(settle_until(at(100), &limits(200, 204), Mode::Respond), at(130));
+        // Past the work's end, half of what is left.
+        assert_eq!(settle_until(at(122), &limits(120, 124), Mode::Respond), at(123));
+    }
+
+    #[test]
+    fn the_work_is_held_back_by_a_third_of_its_budget_up_to_the_settle_cap() {
+        let long = deadlines(at(0), at(900), None, None, None);
+        assert_eq!(long.work.duration_since(long.held).unwrap_or_default(), MAX_SETTLE);
+        let short = deadlines(at(0), at(10), None, None, None);
+        let budget = short.work.duration_since(at(0)).unwrap_or_default();
+        assert_eq!(short.work.duration_since(short.held).unwrap_or_default(), budget / 3);
+        let spent = deadlines(at(500), at(400), None, None, None);
+        assert_eq!(spent.held, at(500), "never before the start");
     }
 }

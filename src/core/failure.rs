@@ -32,8 +32,8 @@ pub enum Failure {
         /// How long it was given to become visible.
         window: Duration,
     },
-    /// An Update's user no longer exists.
-    Gone(ConnectError),
+    /// An Update's user no longer exists: Connect does not find it.
+    Gone,
     /// `CreateUser` said the username is taken, and the user holding it is not this resource's to take.
     Taken {
         /// The username.
@@ -73,6 +73,14 @@ pub enum Failure {
         user: UserArn,
         /// Which account or partition it is in, against the function's.
         why: String,
+    },
+    /// Too little time was left to send `CreateUser` and still find the user again should its answer be lost; it
+    /// was not sent.
+    NoTimeToCreate {
+        /// The time left before the work must end.
+        left: Duration,
+        /// The time a clean-up may need to find the user.
+        needed: Duration,
     },
     /// The handler panicked.
     Panicked {
@@ -175,10 +183,9 @@ impl fmt::Display for Failure {
                     ),
                 }
             }
-            Self::Gone(e) => write!(
-                f,
-                "the user no longer exists ({e}); remove it from the template, or change its Username to create a new \
-                 one"
+            Self::Gone => f.write_str(
+                "the user no longer exists (Amazon Connect does not find it; it was deleted outside the stack); remove \
+                 it from the template, or change its Username to create a new one",
             ),
             Self::Taken { username, instance, holder: Holder::Untagged } => write!(
                 f,
@@ -210,6 +217,14 @@ impl fmt::Display for Failure {
                 write!(f, "the user {user} no longer matches the template's instance and username")
             }
             Self::OutOfReach { user, why } => write!(f, "the user {user} {why}"),
+            Self::NoTimeToCreate { left, needed } => write!(
+                f,
+                "too little time was left to create the user safely ({} s before the request's deadline, and finding \
+                 the user again should Amazon Connect's answer be lost takes up to {} s), so it was not created; deploy \
+                 again, or give the request more time (the function's Timeout, the template's ServiceTimeout)",
+                left.as_secs(),
+                needed.as_secs()
+            ),
             Self::Panicked { step, detail } => {
                 write!(f, "internal error while {step}: the handler panicked ({detail})")
             }

@@ -132,9 +132,41 @@ pub fn check(facts: &Facts<'_>, kind: IdentityManagement) -> Vec<PropertyError> 
     problems
 }
 
+/// The problem of a template that creates a user with no password on an instance of a type that needs one, once
+/// that shows: when the template takes over a user (`AdoptExisting`, which needs no password) and no user holds the
+/// name, or when an Update replaces its user. `why` says why a user is created. `None` when `kind` needs no password.
+pub fn password_to_create(kind: IdentityManagement, facts: &Facts<'_>, why: &str) -> Option<PropertyError> {
+    (kind == IdentityManagement::ConnectManaged && !facts.password && !facts.password_secret).then(|| PropertyError {
+        path: "Password".to_owned(),
+        message: format!(
+            "required (or PasswordSecretArn) to create a user, the instance uses {kind} for identity management, and \
+             {why}"
+        ),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_connect_managed_needs_a_password_to_create_once_the_need_shows() {
+        let bare = Facts { username: Some("jane"), ..Facts::default() };
+        let problem = password_to_create(IdentityManagement::ConnectManaged, &bare, "no user is named jane");
+        assert_eq!(
+            problem.map(|p| p.to_string()).as_deref(),
+            Some(
+                "Password: required (or PasswordSecretArn) to create a user, the instance uses CONNECT_MANAGED for \
+                 identity management, and no user is named jane"
+            )
+        );
+        for given in [Facts { password: true, ..bare }, Facts { password_secret: true, ..bare }] {
+            assert_eq!(password_to_create(IdentityManagement::ConnectManaged, &given, "x"), None);
+        }
+        for kind in [IdentityManagement::Saml, IdentityManagement::ExistingDirectory] {
+            assert_eq!(password_to_create(kind, &bare, "x"), None);
+        }
+    }
 
     fn named<'a>(username: &'a str) -> Facts<'a> {
         Facts { creates: true, username: Some(username), first_name: true, last_name: true, ..Facts::default() }

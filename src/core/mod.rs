@@ -6,6 +6,7 @@ pub mod arn;
 pub mod backoff;
 pub mod connect_error;
 pub mod deadline;
+pub mod decision;
 pub mod event;
 pub mod failure;
 pub mod identity;

@@ -1,29 +1,99 @@
-//! The owner tag: which stack and logical resource owns a user, so a repeated Create adopts its own
-//! user and never a stranger's, and a user handed over to another resource is neither changed nor
-//! deleted by the one that held it before. The key is [`OWNER_TAG_KEY`].
+//! The owner tag: which stack and logical resource owns a user, and how it came to (docs/real-connect.md §2).
+//! One reserved key ([`OWNER_TAG_KEY`]), two values for one resource:
+//!
+//! | form | written by | means |
+//! |---|---|---|
+//! | plain, `<stack GUID>/<LogicalResourceId>` | `CreateUser`, atomically, in its own `Tags` | made by this resource |
+//! | take-over, the plain form + `/adopted` | every `TagResource` of the owner tag | taken over by this resource |
+//!
+//! Both name the resource (ownership checks accept either); only the plain form says the resource made the user,
+//! so that no delivery of a request ever answers for — or deletes — a user that existed before the stack took it
+//! over. A user with another value is another resource's: never changed, taken or deleted by this one.
 
 use super::model::{OWNER_TAG_KEY, Tags};
 
 /// Connect's limit on a tag value.
 const MAX_TAG_VALUE: usize = 256;
 
-/// The owner tag's value for a stack and logical resource: `<stack GUID>/<LogicalResourceId>`,
-/// with the logical id replaced by a stable hash when the value would pass 256 characters.
-pub fn owner_tag_value(stack_id: &str, logical_resource_id: &str) -> String {
+/// What the take-over form adds to the plain form.
+pub const ADOPTED_SUFFIX: &str = "/adopted";
+
+/// This resource's owner tag: its plain and take-over values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnerTag {
+    plain: String,
+    adopted: String,
+}
+
+/// What a user's owner tag says of it, from one resource's point of view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Provenance<'a> {
+    /// No owner tag: no stack manages the user.
+    Untagged,
+    /// This resource's plain form: this resource's `CreateUser` made it.
+    Made,
+    /// This resource's take-over form: it existed before, and this resource took it over.
+    TakenOver,
+    /// Another stack's or logical resource's value (either form).
+    Another(&'a str),
+}
+
+impl OwnerTag {
+    /// The owner tag of the resource `logical_resource_id` of the stack `stack_id`: `<stack GUID>/<LogicalResourceId>`
+    /// (and that followed by [`ADOPTED_SUFFIX`]), the logical id replaced by a stable hash where a value would pass
+    /// Connect's 256 characters. Deterministic: every delivery of every request of the resource computes the same.
+    pub fn new(stack_id: &str, logical_resource_id: &str) -> Self {
+        let plain = value(stack_id, logical_resource_id, MAX_TAG_VALUE);
+        let adopted =
+            format!("{}{ADOPTED_SUFFIX}", value(stack_id, logical_resource_id, MAX_TAG_VALUE - ADOPTED_SUFFIX.len()));
+        Self { plain, adopted }
+    }
+
+    /// The plain form, which only `CreateUser` writes.
+    pub fn plain(&self) -> &str {
+        &self.plain
+    }
+
+    /// The take-over form, which every `TagResource` of the owner tag writes.
+    pub fn adopted(&self) -> &str {
+        &self.adopted
+    }
+
+    /// Whether `value` is one of this resource's two forms.
+    pub fn names(&self, value: &str) -> bool {
+        value == self.plain || value == self.adopted
+    }
+
+    /// What `tags` say of the user that carries them.
+    pub fn provenance<'a>(&self, tags: &'a Tags) -> Provenance<'a> {
+        match tags.get(OWNER_TAG_KEY).map(String::as_str) {
+            None => Provenance::Untagged,
+            Some(held) if held == self.plain => Provenance::Made,
+            Some(held) if held == self.adopted => Provenance::TakenOver,
+            Some(held) => Provenance::Another(held),
+        }
+    }
+
+    /// The owner tag's value when it names another stack or logical resource; `None` when `tags` hold either of
+    /// this resource's forms or no owner tag at all.
+    pub fn foreign<'a>(&self, tags: &'a Tags) -> Option<&'a str> {
+        match self.provenance(tags) {
+            Provenance::Another(held) => Some(held),
+            _ => None,
+        }
+    }
+}
+
+/// `<stack GUID>/<LogicalResourceId>` in at most `max` characters.
+fn value(stack_id: &str, logical_resource_id: &str, max: usize) -> String {
     // The stack id is `arn:…:stack/<name>/<guid>`; the GUID survives stack renames in the console.
     let guid = stack_id.rsplit('/').next().filter(|g| !g.is_empty()).unwrap_or(stack_id);
     let value = format!("{guid}/{logical_resource_id}");
-    if value.chars().count() <= MAX_TAG_VALUE {
+    if value.chars().count() <= max {
         return value;
     }
-    let guid: String = guid.chars().take(MAX_TAG_VALUE - 18).collect();
+    let guid: String = guid.chars().take(max - 18).collect();
     format!("{guid}/{:016x}", fnv1a(format!("{stack_id}\n{logical_resource_id}").as_bytes()))
-}
-
-/// The owner tag's value when it names another stack or logical resource than `owner_tag_value`; `None` when
-/// `tags` hold this resource's value or no owner tag at all.
-pub fn foreign_owner<'a>(tags: &'a Tags, owner_tag_value: &str) -> Option<&'a str> {
-    tags.get(OWNER_TAG_KEY).map(String::as_str).filter(|held| *held != owner_tag_value)
 }
 
 /// The AWS CLI command that removes the owner tag from a user. That is how a user is handed over: with no owner
@@ -44,39 +114,73 @@ mod tests {
     const STACK: &str =
         "arn:aws:cloudformation:us-east-1:123456789012:stack/contact-centre/6e0a3f10-cd7a-11ef-8a4b-0e1b2c3d4e5f";
 
-    #[test]
-    fn value_is_stack_guid_and_logical_id() {
-        assert_eq!(owner_tag_value(STACK, "AgentJohn"), "6e0a3f10-cd7a-11ef-8a4b-0e1b2c3d4e5f/AgentJohn");
+    fn tagged(value: &str) -> Tags {
+        Tags::from([(OWNER_TAG_KEY.to_owned(), value.to_owned()), ("team".into(), "a".into())])
     }
 
     #[test]
-    fn long_values_are_hashed_stably_and_fit() {
-        let long = "L".repeat(255);
-        let value = owner_tag_value(STACK, &long);
-        assert!(value.chars().count() <= MAX_TAG_VALUE);
-        assert_eq!(value, owner_tag_value(STACK, &long));
-        assert_ne!(value, owner_tag_value(STACK, &"M".repeat(255)));
-        assert!(value.starts_with("6e0a3f10-cd7a-11ef-8a4b-0e1b2c3d4e5f/"));
+    fn the_plain_form_is_stack_guid_and_logical_id_and_the_take_over_form_adds_adopted() {
+        let owner = OwnerTag::new(STACK, "AgentJohn");
+        assert_eq!(owner.plain(), "6e0a3f10-cd7a-11ef-8a4b-0e1b2c3d4e5f/AgentJohn");
+        assert_eq!(owner.adopted(), "6e0a3f10-cd7a-11ef-8a4b-0e1b2c3d4e5f/AgentJohn/adopted");
     }
 
     #[test]
-    fn the_value_fits_whatever_the_stack_id() {
+    fn long_values_are_hashed_stably_and_both_forms_fit() {
+        for length in [200, 238, 239, 240, 255] {
+            let long = "L".repeat(length);
+            let owner = OwnerTag::new(STACK, &long);
+            assert!(owner.plain().chars().count() <= MAX_TAG_VALUE, "{length}");
+            assert!(owner.adopted().chars().count() <= MAX_TAG_VALUE, "{length}");
+            assert!(owner.adopted().ends_with(ADOPTED_SUFFIX));
+            assert_ne!(owner.plain(), owner.adopted());
+            assert_eq!(owner, OwnerTag::new(STACK, &long));
+            assert_ne!(owner, OwnerTag::new(STACK, &"M".repeat(length)));
+            assert!(owner.plain().starts_with("6e0a3f10-cd7a-11ef-8a4b-0e1b2c3d4e5f/"));
+        }
+        // 256 characters in all fit the plain form as it is; the take-over form is hashed then.
+        let exact = "L".repeat(MAX_TAG_VALUE - 37);
+        let owner = OwnerTag::new(STACK, &exact);
+        assert_eq!(owner.plain(), format!("6e0a3f10-cd7a-11ef-8a4b-0e1b2c3d4e5f/{exact}"));
+        assert_eq!(owner.adopted().chars().count(), 37 + 16 + ADOPTED_SUFFIX.len());
+    }
+
+    #[test]
+    fn the_values_fit_whatever_the_stack_id() {
         // Without a `/`, the whole stack id stands in for the GUID.
         for stack in
             ["x".repeat(300), format!("arn:aws:cloudformation:us-east-1:123456789012:stack/s/{}", "g".repeat(300))]
         {
-            let value = owner_tag_value(&stack, "AgentJohn");
-            assert!(value.chars().count() <= MAX_TAG_VALUE, "{value}");
-            assert_ne!(value, owner_tag_value(&stack, "AgentJane"));
+            let owner = OwnerTag::new(&stack, "AgentJohn");
+            assert!(owner.plain().chars().count() <= MAX_TAG_VALUE, "{}", owner.plain());
+            assert!(owner.adopted().chars().count() <= MAX_TAG_VALUE, "{}", owner.adopted());
+            assert_ne!(owner, OwnerTag::new(&stack, "AgentJane"));
         }
     }
 
     #[test]
-    fn only_another_resources_value_is_foreign() {
-        let tagged = |v: &str| Tags::from([(OWNER_TAG_KEY.to_owned(), v.to_owned()), ("team".into(), "a".into())]);
-        assert_eq!(foreign_owner(&tagged("guid/Other"), "guid/Mine"), Some("guid/Other"));
-        assert_eq!(foreign_owner(&tagged("guid/Mine"), "guid/Mine"), None);
-        assert_eq!(foreign_owner(&Tags::from([("team".into(), "a".into())]), "guid/Mine"), None);
+    fn each_form_tells_how_the_resource_came_to_own_the_user() {
+        let owner = OwnerTag::new(STACK, "Mine");
+        let other = OwnerTag::new(STACK, "Other");
+        assert_eq!(owner.provenance(&tagged(owner.plain())), Provenance::Made);
+        assert_eq!(owner.provenance(&tagged(owner.adopted())), Provenance::TakenOver);
+        assert_eq!(owner.provenance(&Tags::from([("team".into(), "a".into())])), Provenance::Untagged);
+        assert_eq!(owner.provenance(&tagged(other.plain())), Provenance::Another(other.plain()));
+        assert_eq!(owner.provenance(&tagged(other.adopted())), Provenance::Another(other.adopted()));
+        // Only the exact values count: a prefix or a near miss is another resource's.
+        let near = format!("{}/", owner.plain());
+        assert_eq!(owner.provenance(&tagged(&near)), Provenance::Another(near.as_str()));
+    }
+
+    #[test]
+    fn both_forms_are_this_resources_and_any_other_value_is_foreign() {
+        let owner = OwnerTag::new(STACK, "Mine");
+        assert!(owner.names(owner.plain()) && owner.names(owner.adopted()));
+        assert!(!owner.names("guid/Mine") && !owner.names(""));
+        assert_eq!(owner.foreign(&tagged("guid/Other")), Some("guid/Other"));
+        assert_eq!(owner.foreign(&tagged(owner.plain())), None);
+        assert_eq!(owner.foreign(&tagged(owner.adopted())), None);
+        assert_eq!(owner.foreign(&Tags::from([("team".into(), "a".into())])), None);
     }
 
     #[test]
@@ -90,7 +194,7 @@ mod tests {
 
     #[test]
     fn different_resources_have_different_owners() {
-        assert_ne!(owner_tag_value(STACK, "A"), owner_tag_value(STACK, "B"));
-        assert_ne!(owner_tag_value(STACK, "A"), owner_tag_value("arn:…:stack/other/1234", "A"));
+        assert_ne!(OwnerTag::new(STACK, "A"), OwnerTag::new(STACK, "B"));
+        assert_ne!(OwnerTag::new(STACK, "A"), OwnerTag::new("arn:…:stack/other/1234", "A"));
     }
 }

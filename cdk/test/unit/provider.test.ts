@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import { describe, it } from 'node:test';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnWaitConditionHandle, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -210,11 +210,58 @@ describe('ConnectUserProvider', () => {
     assert.match(granted[0].Resource[0], /secret:connect\/agents\/jane-\?\?\?\?\?\?/);
   });
 
+  it('grants for a scope of another stack in one policy of that stack, which the scopes depend on', () => {
+    const { stack, provider } = synth();
+    const other = new Stack(stack.node.root as App, 'Agents');
+    const key = new kms.Key(other, 'Key');
+    const withKey = new secretsmanager.Secret(other, 'WithKey', { encryptionKey: key });
+    const plain = new secretsmanager.Secret(other, 'Plain');
+    const [first, second] = [new CfnWaitConditionHandle(other, 'First'), new CfnWaitConditionHandle(other, 'Second')];
+    provider.grantPasswordSecret(withKey, first);
+    provider.grantPasswordSecret(plain, second);
+    const r = resourcesOf(other);
+    const [policyId, policy] = only(r, 'AWS::IAM::Policy');
+    const id = (type: string, name: string) => only(r, type, (i) => i.startsWith(name))[0];
+    const [samRead, samDecrypt] = samPolicy('password-secrets');
+    assert.deepEqual(policy.Properties.PolicyDocument.Statement.map(normalized), [
+      {
+        Effect: 'Allow',
+        Action: samRead.Action,
+        Resource: ['Plain', 'WithKey'].map((name) => JSON.stringify({ Ref: id('AWS::SecretsManager::Secret', name) })),
+      },
+      {
+        Effect: 'Allow',
+        Action: samDecrypt.Action,
+        Resource: [JSON.stringify({ 'Fn::GetAtt': [id('AWS::KMS::Key', 'Key'), 'Arn'] })],
+        Condition: samDecrypt.Condition,
+      },
+    ]);
+    for (const scope of ['First', 'Second']) {
+      assert.deepEqual(r[id('AWS::CloudFormation::WaitConditionHandle', scope)].DependsOn, [policyId], scope);
+    }
+    const granted = statementsOfRole(resourcesOf(stack), stack.resolve(provider.role.roleName).Ref);
+    assert.ok(!granted.some((s) => s.Action.includes('secretsmanager:GetSecretValue')), "none in the role's stack");
+  });
+
+  it('names the policies of stacks built alike differently: they are inline policies of the same role', () => {
+    const { stack, provider } = synth();
+    const teams = ['Team1', 'Team2'].map((name) => {
+      const team = new Stack(stack.node.root as App, name);
+      const scope = new CfnWaitConditionHandle(team, 'Jane');
+      provider.grantPasswordSecret(secretsmanager.Secret.fromSecretNameV2(team, 'S', 'connect/agents/jane'), scope);
+      return team;
+    });
+    const names = teams.map((team) => only(resourcesOf(team), 'AWS::IAM::Policy')[1].Properties.PolicyName);
+    assert.notEqual(names[0], names[1]);
+    for (const name of names) assert.match(name, /^[\w+=,.@-]{1,128}$/);
+  });
+
   it('imports a provider deployed elsewhere by its service token', () => {
     const stack = new Stack(new App(), 'Test');
     const imported = ConnectUserProvider.fromServiceToken(stack, 'Imported', 'arn:aws:lambda:eu-west-1:1:function:x');
     assert.equal(imported.serviceToken, 'arn:aws:lambda:eu-west-1:1:function:x');
     imported.grantPasswordSecret(secretsmanager.Secret.fromSecretNameV2(stack, 'S', 'connect/x'));
+    imported.grantPasswordSecret(secretsmanager.Secret.fromSecretNameV2(stack, 'T', 'connect/y'), stack);
     assert.deepEqual(resourcesOf(stack) ?? {}, {});
   });
 });

@@ -16,7 +16,7 @@ import {
   VoiceEnhancementMode,
 } from '../../lib';
 import { WIRE_NAMES } from '../../lib/properties';
-import { only, placeholderCode, REPOSITORY, resourcesOf, statementsOfRole } from '../helpers';
+import { only, placeholderCode, REPOSITORY, Resource, resourcesOf, statementsOfRole } from '../helpers';
 
 const I = 'arn:aws:connect:us-east-1:111122223333:instance/11111111-2222-3333-4444-555555555555';
 
@@ -166,6 +166,36 @@ describe('ConnectUser', () => {
     assert.equal(resource.DeletionPolicy, 'Retain');
   });
 
+  it('keeps a user taken over by default: RETAIN with adoptExisting', () => {
+    const { stack, provider } = stackWithProvider();
+    new ConnectUser(stack, 'Jane', { ...required(provider), adoptExisting: true });
+    const [, resource] = userResource(stack);
+    assert.equal(resource.DeletionPolicy, 'Retain');
+    assert.equal(resource.UpdateReplacePolicy, 'Retain');
+  });
+
+  it('deletes a user it creates by default: DESTROY without adoptExisting', () => {
+    for (const adoptExisting of [undefined, false]) {
+      const { stack, provider } = stackWithProvider();
+      new ConnectUser(stack, 'Jane', { ...required(provider), adoptExisting });
+      const [, resource] = userResource(stack);
+      assert.equal(resource.DeletionPolicy, 'Delete', `adoptExisting: ${adoptExisting}`);
+      assert.equal(resource.UpdateReplacePolicy, 'Delete', `adoptExisting: ${adoptExisting}`);
+    }
+  });
+
+  it('deletes a user taken over when removalPolicy is DESTROY', () => {
+    const { stack, provider } = stackWithProvider();
+    new ConnectUser(stack, 'Jane', {
+      ...required(provider),
+      adoptExisting: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const [, resource] = userResource(stack);
+    assert.equal(resource.DeletionPolicy, 'Delete');
+    assert.equal(resource.UpdateReplacePolicy, 'Delete');
+  });
+
   it('is created after the provider, whose policy then holds every grant', () => {
     const { stack, provider } = stackWithProvider();
     new ConnectUser(stack, 'Jane', { ...required(provider), password: 'Welcome-2026-Agent' });
@@ -194,6 +224,87 @@ describe('ConnectUser', () => {
       reads.map((s) => s.Resource),
       [[JSON.stringify({ Ref: secretId })]],
     );
+  });
+
+  it("in the provider's stack, grants the secret in the role's policy, which function and user depend on", () => {
+    const { stack, provider } = stackWithProvider();
+    const secret = new secretsmanager.Secret(stack, 'Password');
+    new ConnectUser(stack, 'Jane', { ...required(provider), passwordSecret: secret });
+    const r = resourcesOf(stack);
+    const [policyId] = only(r, 'AWS::IAM::Policy');
+    const [secretId] = only(r, 'AWS::SecretsManager::Secret');
+    const reads = statementsOfRole(r, stack.resolve(provider.role.roleName).Ref).filter((s) =>
+      s.Action.includes('secretsmanager:GetSecretValue'),
+    );
+    assert.deepEqual(
+      reads.map((s) => s.Resource),
+      [[JSON.stringify({ Ref: secretId })]],
+    );
+    const [fnId] = only(r, 'AWS::Lambda::Function');
+    assert.ok(r[fnId].DependsOn?.includes(policyId), JSON.stringify(r[fnId].DependsOn));
+    assert.ok(userResource(stack)[1].DependsOn?.includes(policyId));
+  });
+
+  describe('with the provider in a stack of its own', () => {
+    /** Stack A holds the provider; the user is in B, its secret in `secretIn` (B unless given). */
+    function stacks(secretIn?: string) {
+      const app = new App();
+      const a = new Stack(app, 'A');
+      const provider = new ConnectUserProvider(a, 'Provider', { instanceArns: [I], code: placeholderCode() });
+      const b = new Stack(app, 'B');
+      const c = secretIn === undefined ? b : new Stack(app, secretIn);
+      const secret = new secretsmanager.Secret(c, 'Password', {
+        generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'password' },
+      });
+      new ConnectUser(b, 'Jane', { ...required(provider), passwordSecret: secret, passwordSecretJsonKey: 'password' });
+      // Throws on a cyclic reference between the stacks.
+      const assembly = app.synth();
+      const template = (stack: Stack): Record<string, any> => assembly.getStackByName(stack.stackName).template;
+      return { a, b, c, provider, template };
+    }
+
+    /** B's grant: the one policy of B, attached to A's role by the name A exports. */
+    function grantIn(s: ReturnType<typeof stacks>) {
+      const resources = s.template(s.b).Resources as Record<string, Resource>;
+      const [policyId, policy] = only(resources, 'AWS::IAM::Policy');
+      const roleId = s.a.resolve(s.provider.role.roleName).Ref;
+      const [{ 'Fn::ImportValue': imported }] = policy.Properties.Roles;
+      const exported = Object.values(s.template(s.a).Outputs as Record<string, any>).find(
+        (o) => o.Export.Name === imported,
+      );
+      assert.deepEqual(exported?.Value, { Ref: roleId }, 'the role is imported from A by its name');
+      const [, user] = only(resources, ConnectUser.RESOURCE_TYPE);
+      assert.ok(user.DependsOn?.includes(policyId), JSON.stringify(user.DependsOn));
+      return policy.Properties.PolicyDocument.Statement as Record<string, any>[];
+    }
+
+    function assertNothingOfAReads(s: ReturnType<typeof stacks>) {
+      const a = JSON.stringify(s.template(s.a));
+      assert.doesNotMatch(a, /Fn::ImportValue/, 'A refers to no other stack');
+      assert.doesNotMatch(a, /secretsmanager:/, 'A grants no secret');
+    }
+
+    it("synthesizes with the secret in the user's stack, and grants it there", () => {
+      const s = stacks();
+      const secretId = only(s.template(s.b).Resources, 'AWS::SecretsManager::Secret')[0];
+      assert.deepEqual(grantIn(s), [
+        { Action: 'secretsmanager:GetSecretValue', Effect: 'Allow', Resource: { Ref: secretId } },
+      ]);
+      assertNothingOfAReads(s);
+    });
+
+    it("synthesizes with the secret in a third stack, and grants it in the user's", () => {
+      const s = stacks('C');
+      const [statement, ...others] = grantIn(s);
+      assert.deepEqual(others, []);
+      assert.equal(statement.Action, 'secretsmanager:GetSecretValue');
+      const secretId = only(s.template(s.c).Resources, 'AWS::SecretsManager::Secret')[0];
+      const exported = Object.values(s.template(s.c).Outputs as Record<string, any>).find(
+        (o) => o.Export.Name === statement.Resource['Fn::ImportValue'],
+      );
+      assert.deepEqual(exported?.Value, { Ref: secretId }, 'the secret is imported from C by its ARN');
+      assertNothingOfAReads(s);
+    });
   });
 
   it('works with a provider imported by its service token', () => {

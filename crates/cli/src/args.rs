@@ -94,10 +94,12 @@ pub struct PlanArgs {
     /// Repeatable.
     #[arg(long = "parameter", value_name = "KEY=VALUE", value_parser = key_value)]
     pub parameters: Vec<(String, String)>,
-    /// The stack's id (ARN), when it exists: the owner tag is then known exactly, and so are AWS::Region,
-    /// AWS::AccountId, AWS::Partition and AWS::StackName.
-    #[arg(long, value_name = "ARN")]
-    pub stack_id: Option<String>,
+    /// The stack's id (ARN), when it exists: its resources' owner tags are then known exactly, and so are
+    /// AWS::Region, AWS::AccountId, AWS::Partition and AWS::StackName. A nested stack has an id of its own, given as
+    /// PATH=ARN with its path of logical ids (`Users01`, `Outer/Inner`). Repeatable. Without the id of a resource's
+    /// stack, a user that carries an owner tag is planned as "owner unknown", never guessed.
+    #[arg(long = "stack-id", value_name = "[PATH=]ARN", value_parser = stack_id)]
+    pub stack_ids: Vec<(Vec<String>, String)>,
     /// The deployed template (`aws cloudformation get-template`), so that what this one drops (tags,
     /// proficiencies, the hierarchy group) and renames are planned as the function's Update does.
     #[arg(long, value_name = "FILE")]
@@ -122,6 +124,25 @@ pub enum Output {
     Json,
 }
 
+/// `ARN` (the template's own stack) or `PATH=ARN` (a nested stack, by its logical ids joined with `/`).
+fn stack_id(arg: &str) -> Result<(Vec<String>, String), String> {
+    let (path, arn) = match arg.split_once('=') {
+        Some((path, arn)) => (path.split('/').map(str::to_owned).collect::<Vec<_>>(), arn),
+        None => (Vec::new(), arg),
+    };
+    if path.iter().any(String::is_empty) {
+        return Err(format!(
+            "expected ARN or PATH=ARN (PATH the nested stack's logical ids joined with /), got {arg:?}"
+        ));
+    }
+    if !(arn.starts_with("arn:") && arn.contains(":cloudformation:") && arn.contains(":stack/")) {
+        return Err(format!(
+            "expected a stack id, arn:<partition>:cloudformation:<region>:<account>:stack/<name>/<id>, got {arn:?}"
+        ));
+    }
+    Ok((path, arn.to_owned()))
+}
+
 fn key_value(arg: &str) -> Result<(String, String), String> {
     match arg.split_once('=') {
         Some((key, value)) if !key.is_empty() => Ok((key.to_owned(), value.to_owned())),
@@ -133,6 +154,11 @@ impl PlanArgs {
     /// The `--parameter` values by key; a later one wins.
     pub fn parameter_map(&self) -> BTreeMap<String, String> {
         self.parameters.iter().cloned().collect()
+    }
+
+    /// The `--stack-id` values by stack path; a later one wins.
+    pub fn stack_id_map(&self) -> BTreeMap<Vec<String>, String> {
+        self.stack_ids.iter().cloned().collect()
     }
 }
 
@@ -152,5 +178,16 @@ mod tests {
         assert_eq!(key_value("AWS::Region=us-east-1"), Ok(("AWS::Region".into(), "us-east-1".into())));
         assert_eq!(key_value("a=b=c"), Ok(("a".into(), "b=c".into())));
         assert!(key_value("novalue").is_err() && key_value("=x").is_err());
+    }
+
+    #[test]
+    fn stack_ids_name_the_top_stack_or_a_nested_one_by_its_path() {
+        let arn = "arn:aws:cloudformation:us-east-1:123456789012:stack/users/6e0a3f10-cd7a-11ef-8a4b-0e1b2c3d4e5f";
+        assert_eq!(stack_id(arn), Ok((vec![], arn.to_owned())));
+        assert_eq!(stack_id(&format!("Users01={arn}")), Ok((vec!["Users01".to_owned()], arn.to_owned())));
+        assert_eq!(stack_id(&format!("A/B={arn}")), Ok((vec!["A".to_owned(), "B".to_owned()], arn.to_owned())));
+        for bad in ["users", "Users01=users", &format!("={arn}"), &format!("A//B={arn}")] {
+            assert!(stack_id(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -9,10 +9,11 @@ use cfn_connect_user::core::arn::InstanceArn;
 
 use crate::args::{Cli, Command, ExportArgs, Output, PlanArgs};
 use crate::export::{self, layout};
-use crate::plan::{self, decide::Action, render};
+use crate::plan::{self, render};
 use crate::progress::Progress;
 use crate::reader::ReadOnly;
 use crate::select::Selection;
+use cfn_connect_user::core::decision::Action;
 
 /// Exit code: success, no changes.
 pub const OK: u8 = 0;
@@ -114,14 +115,14 @@ async fn run_plan(
     let options = plan::Options {
         template: args.template.clone(),
         parameters: args.parameter_map(),
-        stack_id: args.stack_id.clone(),
+        stack_ids: args.stack_id_map(),
         previous: args.previous_template.clone(),
         concurrency: usize::from(args.concurrency),
     };
     let planned = plan::plan(reader, &options, progress).await?;
     progress.finish();
     let mut notes = Vec::new();
-    let updates = planned.iter().any(|p| matches!(p.outcome.action, Action::Update | Action::NoChange));
+    let updates = planned.iter().any(|p| matches!(render::action(p), Action::Update | Action::NoChange));
     if updates && args.previous_template.is_none() {
         notes.push(
             "what the deployed template set and this one no longer sets (tags, proficiencies, the hierarchy group) \

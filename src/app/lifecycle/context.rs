@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
+use tokio::sync::watch;
 use tokio::time::Instant;
 
 use super::patience::{self, Patience, Windows};
@@ -13,7 +14,9 @@ use crate::app::ports::{Connect, Secrets};
 use crate::core::arn::{InstanceArn, UserArn};
 use crate::core::connect_error::{ConnectError, ErrorKind};
 use crate::core::failure::Failure;
+use crate::core::mode::Mode;
 use crate::core::model::UserSpec;
+use crate::core::owner::OwnerTag;
 use crate::core::placement::Home;
 
 /// What one request's work is given besides the request and the ports.
@@ -26,6 +29,9 @@ pub struct Work {
     pub home: Option<Home>,
     /// When the work is abandoned: every wait ends before it.
     pub deadline: SystemTime,
+    /// When the work is abandoned while a failure would leave the clean-up calls to make (a `CreateUser` in flight
+    /// above all): what comes before `CreateUser` ends before it, so that the user can still be made.
+    pub held: SystemTime,
 }
 
 /// A user a request is answerable for, should it fail.
@@ -46,40 +52,57 @@ pub enum Claim {
     /// mode it is deleted before the invocation fails (docs/protocol.md §7).
     Made(UserArn),
     /// A user that existed before this resource, taken over with `AdoptExisting`, from the moment this resource's
-    /// owner tag is on its way to it. A failure never names it (the rollback must not delete it) and takes the
-    /// owner tag off again (docs/connect-user.md §3.6).
+    /// owner tag is on its way to it, or from the start when an earlier delivery of the request put it there (its
+    /// take-over form says so). A failure never names it (the rollback must not delete it) and takes the owner tag
+    /// off again (docs/connect-user.md §3.6).
     TakenOver(UserArn),
 }
 
-/// What the work is doing now, and the user it is answerable for: shared with the supervisor, which reads it
-/// whichever way the work ends.
-#[derive(Debug, Clone, Default)]
-pub struct Progress(Arc<Mutex<ProgressState>>);
+impl Claim {
+    /// Whether settling this claim after a failure in `mode` takes Connect calls — a search for the user a
+    /// `CreateUser` without an answer made, a `DeleteUser`, an `UntagResource` — which must find time left for them
+    /// however the work ends (the supervisor holds that time back while such a claim is open).
+    pub fn settles_with_calls(&self, mode: Mode) -> bool {
+        !matches!((self, mode), (Self::Made(_), Mode::Respond))
+    }
+}
 
-#[derive(Debug, Clone, Default)]
-struct ProgressState {
-    step: String,
-    claim: Option<Claim>,
+/// What the work is doing now, and the user it is answerable for: shared with the supervisor, which reads it
+/// whichever way the work ends, and is told at once when the claim changes.
+#[derive(Debug, Clone)]
+pub struct Progress {
+    step: Arc<Mutex<String>>,
+    claim: Arc<watch::Sender<Option<Claim>>>,
+}
+
+impl Default for Progress {
+    fn default() -> Self {
+        Self { step: Arc::default(), claim: Arc::new(watch::Sender::new(None)) }
+    }
 }
 
 impl Progress {
     /// Records what the work does now.
     pub fn step(&self, step: impl Into<String>) {
-        if let Ok(mut state) = self.0.lock() {
-            state.step = step.into();
+        if let Ok(mut current) = self.step.lock() {
+            *current = step.into();
         }
     }
 
     /// Records the user the request is answerable for (or, with `None`, that there is none).
     pub fn claim(&self, claim: Option<Claim>) {
-        if let Ok(mut state) = self.0.lock() {
-            state.claim = claim;
-        }
+        self.claim.send_replace(claim);
     }
 
     /// (what it was doing, the user it is answerable for if any).
     pub fn snapshot(&self) -> (String, Option<Claim>) {
-        self.0.lock().map(|s| (s.step.clone(), s.claim.clone())).unwrap_or_default()
+        let step = self.step.lock().map(|s| s.clone()).unwrap_or_default();
+        (step, self.claim.borrow().clone())
+    }
+
+    /// A receiver of the claim's changes.
+    pub fn watch_claim(&self) -> watch::Receiver<Option<Claim>> {
+        self.claim.subscribe()
     }
 }
 
@@ -111,14 +134,20 @@ pub(super) struct Cx<'a, C> {
     pub secrets: Option<&'a dyn Secrets>,
     pub progress: &'a Progress,
     pub work: &'a Work,
-    /// This resource's owner tag value.
-    pub owner: String,
+    /// This resource's owner tag.
+    pub owner: OwnerTag,
 }
 
 impl<C: Connect> Cx<'_, C> {
     /// The end of a window of `window` starting now, kept clear of the deadline.
     pub fn window_end(&self, window: Duration) -> Instant {
         patience::window_end(window, self.work.deadline)
+    }
+
+    /// The end of a window of `window` starting now, kept clear of the held-back deadline: for what must leave time
+    /// for a `CreateUser` after it.
+    pub fn window_end_before_create(&self, window: Duration) -> Instant {
+        patience::window_end(window, self.work.held)
     }
 
     /// The repeats of a window that ends at `until`.

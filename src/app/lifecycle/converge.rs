@@ -1,18 +1,19 @@
-//! Bringing an existing user to the template: the live user read (patient with a new one), the planned calls
-//! run in order, and, after a write that may have committed, a fresh read and a fresh plan instead of a blind
-//! repeat (docs/real-connect.md §2). Create, adoption and Update all end here.
+//! Bringing an existing user to the template: the planned calls run in order, and, after a write that may have
+//! committed, a fresh read and a fresh plan instead of a blind repeat (docs/real-connect.md §2). A Create, a
+//! take-over and an Update all end here.
 
 use tokio::time::Instant;
-use tracing::warn;
+use tracing::{info, warn};
 
-use super::context::{Claim, Cx};
-use super::patience::patiently;
+use super::context::{Claim, Cx, Done};
+use super::read::read_user;
 use crate::app::ports::Connect;
 use crate::core::arn::UserArn;
 use crate::core::connect_error::ConnectError;
+use crate::core::decision::{Convergence, How};
 use crate::core::failure::Failure;
-use crate::core::model::{LiveUser, OWNER_TAG_KEY, OldTemplate, UserSpec};
-use crate::core::plan::{self, Call, Decision};
+use crate::core::model::{OWNER_TAG_KEY, OldTemplate, UserSpec};
+use crate::core::plan::{self, Call, Diff};
 
 /// The user the calls go to, and how they treat it.
 pub(super) struct Target<'a> {
@@ -26,23 +27,34 @@ pub(super) struct Target<'a> {
     pub taking_over: bool,
 }
 
-/// `DescribeUser`, and `ListUserProficiencies` when the new or the old template has proficiencies; patient with a
-/// new user (`visible_by`).
-pub(super) async fn read_live<C: Connect>(
+/// Runs a [`Convergence`] the decision made. `visible_by`: the user was found by its name after `CreateUser` said the
+/// name is taken, so it may have been made a moment ago.
+pub(super) async fn run<C: Connect>(
     cx: &Cx<'_, C>,
-    spec: &UserSpec,
-    old: &OldTemplate,
-    arn: &UserArn,
+    convergence: &Convergence,
     visible_by: Option<Instant>,
-) -> Result<LiveUser, ConnectError> {
-    let pause = cx.work.windows.pause;
-    cx.progress.step("calling DescribeUser");
-    let mut live = patiently(visible_by, pause, || cx.connect.describe_user(arn)).await?;
-    if spec.proficiencies.is_some() || !old.proficiency_keys.is_empty() {
-        cx.progress.step("calling ListUserProficiencies");
-        live.proficiencies = Some(patiently(visible_by, pause, || cx.connect.list_proficiencies(arn)).await?);
+) -> Result<Done, Failure> {
+    let Convergence { spec, old, user, calls, how, replaces } = convergence;
+    cx.progress.claim(match how {
+        How::Made => Some(Claim::Made(user.clone())),
+        How::TakenOver { tagged: true } => Some(Claim::TakenOver(user.clone())),
+        How::TakenOver { tagged: false } | How::Own => None,
+    });
+    match (how, replaces) {
+        (How::Own, None) => {
+            warn_if_password_changed(spec, old);
+            if calls.is_empty() {
+                info!("the user already matches the template");
+            }
+        }
+        (_, Some(old)) => {
+            info!(user_arn = %user, old_user_arn = %old, ?how, "replacing the user with the one holding the name")
+        }
+        (_, None) => info!(user_arn = %user, ?how, "adopting the existing user"),
     }
-    Ok(live)
+    let target = Target { arn: user, visible_by, taking_over: matches!(how, How::TakenOver { .. }) };
+    converge(cx, spec, old, &target, calls.clone()).await?;
+    Ok(Done::user(spec, user))
 }
 
 /// Brings the user to the template with `calls` (a plan of it). A write that fails in a way that may have
@@ -65,13 +77,14 @@ pub(super) async fn converge<C: Connect>(
         };
         replans += 1;
         warn!(error = %e, replans, "a write failed and may have taken effect; reading the user and planning again");
-        let live = read_live(cx, spec, old, target.arn, target.visible_by)
+        let proficiencies = spec.proficiencies.is_some() || !old.proficiency_keys.is_empty();
+        let live = read_user(cx, target.arn, proficiencies, target.visible_by)
             .await
             .map_err(|e| cx.failure_on(e, target.arn, target.visible_by))?;
         calls = match plan::plan(spec, old, &live, &cx.owner) {
-            Decision::Reconcile(calls) => calls,
-            Decision::Refuse(reason) => return Err(Failure::Refused(reason)),
-            Decision::Replace => return Err(Failure::NoLongerTheTemplatesUser(target.arn.clone())),
+            Diff::Reconcile(calls) => calls,
+            Diff::Refuse(reason) => return Err(Failure::Refused(reason)),
+            Diff::Replace => return Err(Failure::NoLongerTheTemplatesUser(target.arn.clone())),
         };
     }
 }
@@ -82,10 +95,17 @@ async fn apply_all<C: Connect>(cx: &Cx<'_, C>, target: &Target<'_>, calls: &[Cal
         cx.progress.step(format!("calling {}", call.operation()));
         // Claimed before the call is sent: a call that fails (or is cut off by the deadline) may still have
         // committed, and giving back a user that never got the tag costs one idempotent UntagResource.
-        if target.taking_over && matches!(call, Call::Tag(tags) if tags.get(OWNER_TAG_KEY) == Some(&cx.owner)) {
+        if target.taking_over && matches!(call, Call::Tag(tags) if tags.contains_key(OWNER_TAG_KEY)) {
             cx.progress.claim(Some(Claim::TakenOver(target.arn.clone())));
         }
-        patiently(target.visible_by, cx.work.windows.pause, || cx.connect.apply(target.arn, call)).await?;
+        super::patience::patiently(target.visible_by, cx.work.windows.pause, || cx.connect.apply(target.arn, call))
+            .await?;
     }
     Ok(())
+}
+
+fn warn_if_password_changed(spec: &UserSpec, old: &OldTemplate) {
+    if spec.password.is_some() && spec.password != old.password {
+        warn!("Password changed in the template; the Connect API cannot change a password, so it is not applied");
+    }
 }

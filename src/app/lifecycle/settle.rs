@@ -9,8 +9,6 @@
 //!
 //! Every call here is bounded by the caller's `until`, which keeps the PUT's own time free in ordinary mode.
 
-use std::time::Duration;
-
 use tokio::time::Instant;
 use tracing::{info, warn};
 
@@ -27,9 +25,6 @@ use crate::core::plan::Call;
 
 /// A clean-up call that fails for a reason other than not-found is tried this many times at most.
 const ATTEMPTS: u32 = 2;
-
-/// How long a clean-up may take at most, however much time the request has left.
-pub const MAX_SETTLE: Duration = Duration::from_secs(30);
 
 /// How a failed request's claim was settled.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,7 +10,7 @@ use super::model::{
     LiveUser, OWNER_TAG_KEY, OldTemplate, PhoneConfig, PhoneNumberConfig, Proficiencies, ProficiencyKey, Tags,
     UserSpec,
 };
-use super::owner::{foreign_owner, hand_over_command};
+use super::owner::{OwnerTag, hand_over_command};
 use super::secret::Secret;
 
 /// Everything `CreateUser` is sent, already shaped so Connect accepts it
@@ -86,9 +86,10 @@ impl Call {
     }
 }
 
-/// What an Update (or an adoption) must do with the live user.
+/// How the template compares with a live user that the resource may change: what an Update (or a take-over)
+/// must do with it.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Decision {
+pub enum Diff {
     /// The template names another instance or username: create a new user instead.
     Replace,
     /// The template asks for a change Connect cannot make in place; the reason says what to do.
@@ -97,7 +98,8 @@ pub enum Decision {
     Reconcile(Vec<Call>),
 }
 
-/// The `CreateUser` request for a template, with the owner tag added (it overrides a template tag of the same key).
+/// The `CreateUser` request for a template, with the owner tag's plain form added (it overrides a template tag of
+/// the same key): `CreateUser` is the one call that writes the form meaning "made by this resource".
 ///
 /// `aws-sdk-connect` always serializes a `PhoneType` when a `PhoneConfig` is sent (`SOFT_PHONE` unless told
 /// otherwise), and Connect rejects a request that sets a `PhoneConfig` field together with its per-channel
@@ -107,7 +109,7 @@ pub enum Decision {
 /// `PersistentConnectionConfigs`), which Connect treats as the same settings. Validation guarantees a field and its
 /// counterpart list are never both set, so folding never overrides a template entry. Otherwise the template passes
 /// through unchanged.
-pub fn new_user(spec: &UserSpec, owner_tag_value: &str) -> NewUser {
+pub fn new_user(spec: &UserSpec, owner: &OwnerTag) -> NewUser {
     let mut channels = spec.channels.clone();
     let phone_config = match &spec.phone_config {
         Some(pc) if channels.phone_number.is_some() => {
@@ -117,7 +119,7 @@ pub fn new_user(spec: &UserSpec, owner_tag_value: &str) -> NewUser {
         other => other.clone(),
     };
     let mut tags = spec.tags.clone().unwrap_or_default();
-    tags.insert(OWNER_TAG_KEY.to_owned(), owner_tag_value.to_owned());
+    tags.insert(OWNER_TAG_KEY.to_owned(), owner.plain().to_owned());
     NewUser {
         instance: spec.instance.clone(),
         username: spec.username.clone(),
@@ -170,26 +172,27 @@ pub fn after_create(spec: &UserSpec) -> Vec<Call> {
 /// Another instance or username → `Replace`; a `DirectoryUserId` the template sets and Connect holds otherwise →
 /// `Refuse`; else the calls that bring the user to the template, in the spec's order, only for what differs.
 /// `old` says what the previous template set, so that dropped tags, proficiencies and hierarchy group are removed
-/// while what was added outside the stack survives. `owner_tag_value` is ensured on a user that has no owner tag
-/// (adoption adds it).
-pub fn plan(desired: &UserSpec, old: &OldTemplate, live: &LiveUser, owner_tag_value: &str) -> Decision {
-    if let Some(held) = foreign_owner(&live.tags, owner_tag_value) {
-        return Decision::Refuse(format!(
+/// while what was added outside the stack survives. A user that carries neither form of `owner` gets its take-over
+/// form (a take-over adds it; `TagResource` never writes the plain form, which says "made by this resource").
+pub fn plan(desired: &UserSpec, old: &OldTemplate, live: &LiveUser, owner: &OwnerTag) -> Diff {
+    if let Some(held) = owner.foreign(&live.tags) {
+        return Diff::Refuse(format!(
             "the user {} was handed over to another stack or logical resource (its {OWNER_TAG_KEY} tag is {held:?}, \
-             this resource's is {owner_tag_value:?}), so this resource no longer changes it; remove the resource from \
+             this resource's is {:?}), so this resource no longer changes it; remove the resource from \
              the template (its Delete leaves the user in place), or take the user back by removing that tag: {}",
             live.arn,
+            owner.plain(),
             hand_over_command(live.arn.as_str())
         ));
     }
     if live.arn.instance().id() != desired.instance.id() || live.username != desired.username {
-        return Decision::Replace;
+        return Diff::Replace;
     }
     if let Some(wanted) = &desired.directory_user_id
         && live.directory_user_id.as_ref() != Some(wanted)
     {
         let held = live.directory_user_id.as_ref().map_or_else(|| "none".to_owned(), |d| format!("{d:?}"));
-        return Decision::Refuse(format!(
+        return Diff::Refuse(format!(
             "DirectoryUserId cannot be changed in place (Connect has {held}, the template asks for {wanted:?}); \
              change Username too to replace the user"
         ));
@@ -221,8 +224,8 @@ pub fn plan(desired: &UserSpec, old: &OldTemplate, live: &LiveUser, owner_tag_va
         calls.push(Call::UpdateSecurityProfiles(desired.security_profiles.clone()));
     }
     proficiency_calls(desired, old, live, &mut calls);
-    tag_calls(desired, old, live, owner_tag_value, &mut calls);
-    Decision::Reconcile(calls)
+    tag_calls(desired, old, live, owner, &mut calls);
+    Diff::Reconcile(calls)
 }
 
 /// The template's per-channel lists with its `PhoneConfig` laid in as VOICE entries, which is how
@@ -407,7 +410,7 @@ fn proficiency_calls(desired: &UserSpec, old: &OldTemplate, live: &LiveUser, cal
     }
 }
 
-fn tag_calls(desired: &UserSpec, old: &OldTemplate, live: &LiveUser, owner_tag_value: &str, calls: &mut Vec<Call>) {
+fn tag_calls(desired: &UserSpec, old: &OldTemplate, live: &LiveUser, owner: &OwnerTag, calls: &mut Vec<Call>) {
     let empty = Tags::new();
     let wanted = desired.tags.as_ref().unwrap_or(&empty);
 
@@ -422,8 +425,8 @@ fn tag_calls(desired: &UserSpec, old: &OldTemplate, live: &LiveUser, owner_tag_v
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     // `plan` has refused a user another resource owns, so this only adds the tag to a user that has none.
-    if live.tags.get(OWNER_TAG_KEY).map(String::as_str) != Some(owner_tag_value) {
-        set.insert(OWNER_TAG_KEY.to_owned(), owner_tag_value.to_owned());
+    if !live.tags.get(OWNER_TAG_KEY).is_some_and(|held| owner.names(held)) {
+        set.insert(OWNER_TAG_KEY.to_owned(), owner.adopted().to_owned());
     }
     if !dropped.is_empty() {
         calls.push(Call::Untag(dropped.into_iter().cloned().collect()));

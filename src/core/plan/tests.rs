@@ -10,7 +10,11 @@ use crate::core::model::{PhoneType, VoiceEnhancementMode};
 
 const INSTANCE: &str = "arn:aws:connect:us-east-1:123456789012:instance/a1b2c3d4-0000-4000-8000-000000000001";
 const OTHER_INSTANCE: &str = "arn:aws:connect:us-east-1:123456789012:instance/a1b2c3d4-0000-4000-8000-000000000002";
-const OWNER: &str = "stack-guid/MyUser";
+const STACK: &str = "arn:aws:cloudformation:us-east-1:123456789012:stack/s/stack-guid";
+
+fn owner() -> OwnerTag {
+    OwnerTag::new(STACK, "MyUser")
+}
 
 fn instance() -> InstanceArn {
     InstanceArn::parse(INSTANCE).unwrap()
@@ -63,7 +67,7 @@ fn voice<T>(entry: T) -> Option<BTreeMap<Channel, T>> {
 /// `ListUserProficiencies`) shows it. `PhoneConfig` is the VOICE channel's view of the per-channel settings.
 /// Panics when the request is one Connect would reject (a `PhoneConfig` field sent with its counterpart list).
 fn created(spec: &UserSpec) -> LiveUser {
-    let new = new_user(spec, OWNER);
+    let new = new_user(spec, &owner());
     let ch = &new.channels;
     let mut aa = BTreeMap::from([(
         Channel::Voice,
@@ -146,8 +150,8 @@ fn created(spec: &UserSpec) -> LiveUser {
 }
 
 fn calls(desired: &UserSpec, old: &OldTemplate, live: &LiveUser) -> Vec<Call> {
-    match plan(desired, old, live, OWNER) {
-        Decision::Reconcile(calls) => calls,
+    match plan(desired, old, live, &owner()) {
+        Diff::Reconcile(calls) => calls,
         other => panic!("expected Reconcile, got {other:?}"),
     }
 }
@@ -155,14 +159,14 @@ fn calls(desired: &UserSpec, old: &OldTemplate, live: &LiveUser) -> Vec<Call> {
 #[test]
 fn a_template_that_matches_the_live_user_makes_no_call() {
     let s = spec();
-    assert_eq!(plan(&s, &OldTemplate::default(), &created(&s), OWNER), Decision::Reconcile(vec![]));
+    assert_eq!(plan(&s, &OldTemplate::default(), &created(&s), &owner()), Diff::Reconcile(vec![]));
 }
 
 #[test]
 fn another_username_or_instance_replaces_the_user() {
     let live = created(&spec());
     let renamed = UserSpec { username: "jane.doe".to_owned(), ..spec() };
-    assert_eq!(plan(&renamed, &OldTemplate::default(), &live, OWNER), Decision::Replace);
+    assert_eq!(plan(&renamed, &OldTemplate::default(), &live, &owner()), Diff::Replace);
 
     let other = InstanceArn::parse(OTHER_INSTANCE).unwrap();
     let moved = UserSpec {
@@ -171,21 +175,21 @@ fn another_username_or_instance_replaces_the_user() {
         security_profiles: vec![other.child(ResourceKind::SecurityProfile, "sp-1")],
         ..spec()
     };
-    assert_eq!(plan(&moved, &OldTemplate::default(), &live, OWNER), Decision::Replace);
+    assert_eq!(plan(&moved, &OldTemplate::default(), &live, &owner()), Diff::Replace);
 }
 
 #[test]
 fn replacement_wins_over_a_directory_user_id_change() {
     let live = LiveUser { directory_user_id: Some("a".to_owned()), ..created(&spec()) };
     let s = UserSpec { username: "jane.doe".to_owned(), directory_user_id: Some("b".to_owned()), ..spec() };
-    assert_eq!(plan(&s, &OldTemplate::default(), &live, OWNER), Decision::Replace);
+    assert_eq!(plan(&s, &OldTemplate::default(), &live, &owner()), Diff::Replace);
 }
 
 #[test]
 fn a_directory_user_id_change_is_refused_with_the_way_out() {
     let live = LiveUser { directory_user_id: Some("a".to_owned()), ..created(&spec()) };
     let s = UserSpec { directory_user_id: Some("b".to_owned()), ..spec() };
-    let Decision::Refuse(reason) = plan(&s, &OldTemplate::default(), &live, OWNER) else { panic!("not refused") };
+    let Diff::Refuse(reason) = plan(&s, &OldTemplate::default(), &live, &owner()) else { panic!("not refused") };
     assert_eq!(
         reason,
         "DirectoryUserId cannot be changed in place (Connect has \"a\", the template asks for \"b\"); \
@@ -586,7 +590,8 @@ fn proficiencies_are_dropped_updated_and_added_while_outside_ones_survive() {
 #[test]
 fn tags_drop_the_old_templates_keys_set_changes_and_ensure_the_owner_tag() {
     let mut live = created(&spec());
-    live.tags = tags(&[("dropped", "1"), ("kept", "2"), ("changed", "3"), ("outside", "4"), (OWNER_TAG_KEY, OWNER)]);
+    live.tags =
+        tags(&[("dropped", "1"), ("kept", "2"), ("changed", "3"), ("outside", "4"), (OWNER_TAG_KEY, owner().plain())]);
     let s = UserSpec { tags: Some(tags(&[("kept", "2"), ("changed", "30"), ("new", "5")])), ..spec() };
     let old = OldTemplate {
         tag_keys: vec!["dropped".into(), "kept".into(), "changed".into(), "gone".into(), OWNER_TAG_KEY.into()],
@@ -597,11 +602,17 @@ fn tags_drop_the_old_templates_keys_set_changes_and_ensure_the_owner_tag() {
         vec![Call::Untag(vec!["dropped".to_owned()]), Call::Tag(tags(&[("changed", "30"), ("new", "5")]))]
     );
 
-    // Adoption: a user with no owner tag gets ours through TagResource.
+    // The take-over form counts as ours too: nothing to add.
+    let kept = UserSpec { tags: Some(tags(&[("kept", "2")])), ..spec() };
+    live.tags = tags(&[("kept", "2"), (OWNER_TAG_KEY, owner().adopted())]);
+    assert_eq!(calls(&kept, &OldTemplate::default(), &live), vec![]);
+
+    // Adoption: a user with no owner tag gets ours through TagResource, in the take-over form: only CreateUser
+    // writes the plain one.
     live.tags = tags(&[("kept", "2")]);
     assert_eq!(
-        calls(&UserSpec { tags: Some(tags(&[("kept", "2")])), ..spec() }, &OldTemplate::default(), &live),
-        vec![Call::Tag(tags(&[(OWNER_TAG_KEY, OWNER)]))]
+        calls(&kept, &OldTemplate::default(), &live),
+        vec![Call::Tag(tags(&[(OWNER_TAG_KEY, owner().adopted())]))]
     );
 }
 
@@ -609,20 +620,21 @@ fn tags_drop_the_old_templates_keys_set_changes_and_ensure_the_owner_tag() {
 fn a_user_another_resource_owns_is_refused_before_any_call_or_replacement() {
     let mut live = created(&spec());
     live.tags = tags(&[("team", "a"), (OWNER_TAG_KEY, "other-guid/OtherUser")]);
-    let Decision::Refuse(reason) = plan(&spec(), &OldTemplate::default(), &live, OWNER) else { panic!("not refused") };
+    let Diff::Refuse(reason) = plan(&spec(), &OldTemplate::default(), &live, &owner()) else { panic!("not refused") };
     assert_eq!(
         reason,
         format!(
             "the user {arn} was handed over to another stack or logical resource (its {OWNER_TAG_KEY} tag is \
-             \"other-guid/OtherUser\", this resource's is \"{OWNER}\"), so this resource no longer changes it; \
+             \"other-guid/OtherUser\", this resource's is \"{plain}\"), so this resource no longer changes it; \
              remove the resource from the template (its Delete leaves the user in place), or take the user back by \
              removing that tag: aws connect untag-resource --resource-arn {arn} --tag-keys {OWNER_TAG_KEY}",
-            arn = live.arn
+            arn = live.arn,
+            plain = owner().plain()
         )
     );
     // Whatever else the template changes: no write, not even a replacement's CreateUser.
     let renamed = UserSpec { username: "jane.doe".to_owned(), tags: Some(tags(&[("team", "b")])), ..spec() };
-    assert!(matches!(plan(&renamed, &OldTemplate::default(), &live, OWNER), Decision::Refuse(_)));
+    assert!(matches!(plan(&renamed, &OldTemplate::default(), &live, &owner()), Diff::Refuse(_)));
 }
 
 #[test]
@@ -686,11 +698,11 @@ fn new_user_adds_the_owner_tag_and_passes_the_template_through() {
         tags: Some(tags(&[("team", "a"), (OWNER_TAG_KEY, "forged")])),
         ..spec()
     };
-    let new = new_user(&s, OWNER);
+    let new = new_user(&s, &owner());
     assert_eq!(new.phone_config, s.phone_config);
     assert_eq!(new.channels, s.channels);
-    assert_eq!(new.tags, tags(&[("team", "a"), (OWNER_TAG_KEY, OWNER)]));
-    assert_eq!(new_user(&spec(), OWNER).tags, tags(&[(OWNER_TAG_KEY, OWNER)]));
+    assert_eq!(new.tags, tags(&[("team", "a"), (OWNER_TAG_KEY, owner().plain())]));
+    assert_eq!(new_user(&spec(), &owner()).tags, tags(&[(OWNER_TAG_KEY, owner().plain())]));
 }
 
 #[test]
@@ -712,7 +724,7 @@ fn new_user_folds_phone_config_into_voice_entries_when_phone_numbers_are_per_cha
         },
         ..spec()
     };
-    let new = new_user(&s, OWNER);
+    let new = new_user(&s, &owner());
     assert_eq!(new.phone_config, None);
     assert_eq!(
         new.channels,
@@ -728,7 +740,7 @@ fn new_user_folds_phone_config_into_voice_entries_when_phone_numbers_are_per_cha
         }
     );
     // What Connect then holds matches the template.
-    assert_eq!(plan(&s, &OldTemplate::default(), &created(&s), OWNER), Decision::Reconcile(vec![]));
+    assert_eq!(plan(&s, &OldTemplate::default(), &created(&s), &owner()), Diff::Reconcile(vec![]));
 }
 
 #[test]
@@ -873,7 +885,7 @@ proptest! {
             password: None,
         };
         let live = created(&s);
-        prop_assert_eq!(plan(&s, &old, &live, OWNER), Decision::Reconcile(vec![]));
-        prop_assert_eq!(plan(&s, &OldTemplate::default(), &live, OWNER), Decision::Reconcile(vec![]));
+        prop_assert_eq!(plan(&s, &old, &live, &owner()), Diff::Reconcile(vec![]));
+        prop_assert_eq!(plan(&s, &OldTemplate::default(), &live, &owner()), Diff::Reconcile(vec![]));
     }
 }

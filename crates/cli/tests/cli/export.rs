@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use connect_emulator::{Emulator, ErrorCode, Fault, Seed};
 use serde_json::{Value, json};
 
-use crate::support::{Rig, TempDir, instance_arn, resources, stack_id, writes};
+use crate::support::{Rig, TempDir, instance_arn, resources, stack_id, write_attempts};
 use connect_users::template;
 
 fn by_username(resources: &[(usize, String, Value)], username: &str) -> Value {
@@ -63,7 +63,7 @@ async fn each_user_is_written_as_connect_holds_it() {
         enhanced["VoiceEnhancementConfigs"],
         json!([{"Channel": "VOICE", "VoiceEnhancementMode": "NOISE_SUPPRESSION"}])
     );
-    assert_eq!(writes(&rig.emulator), []);
+    assert_eq!(write_attempts(&rig.emulator), []);
 }
 
 #[tokio::test]
@@ -112,7 +112,7 @@ async fn options_choose_the_format_the_service_token_and_the_users() {
     let (code, _, stderr) = rig.run(&["export", "--instance-arn", &instance, "-o", "-", "--max-resources", "30"]).await;
     assert_eq!(code, 1);
     assert!(stderr.contains("40 users need 2 templates"), "{stderr}");
-    assert_eq!(writes(&rig.emulator), []);
+    assert_eq!(write_attempts(&rig.emulator), []);
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use crate::support::{Rig, TempDir, as_sent, instance_arn, resources, stack_id, writes};
+use crate::support::{Rig, TempDir, as_sent, instance_arn, resources, stack_id, write_attempts, writes};
 use connect_emulator::Seed;
 use connect_users::template::{self, Format};
 
@@ -109,7 +109,7 @@ async fn a_changed_property_shows_exactly_the_calls_the_function_then_makes() {
     let extra = ["--previous-template", previous_arg.to_str().unwrap(), "--stack-id", &stack_id(0)];
     let (code, plan) = rig.plan(&dir.join("next.yaml"), &extra).await;
     assert_eq!(code, 0, "{plan}");
-    assert_eq!(writes(&rig.emulator), []);
+    assert_eq!(write_attempts(&rig.emulator), []);
     assert_eq!(plan["summary"]["update"], 4, "{}", plan["summary"]);
     assert_eq!(plan["summary"]["create"], 1);
     assert_eq!(plan["summary"]["noChanges"], 56);
@@ -220,6 +220,7 @@ Resources:
       InstanceArn: !Ref Instance
       Username: a.new.user
       AdoptExisting: 'true'
+      Password: Welcome-2026-Agent
       RoutingProfileArn: !ImportValue shared-routing-profile
       SecurityProfileArns:
       - !Sub '${{Instance}}/security-profile/{}'

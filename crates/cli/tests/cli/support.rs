@@ -203,7 +203,30 @@ pub fn users_without_tags(emulator: &Emulator, usernames: &[String]) -> BTreeMap
         .collect()
 }
 
-/// The successful write calls the emulator saw since its call log was cleared.
+/// Every write call the emulator saw since its call log was cleared, refused ones included: a tool that never
+/// writes never even tries.
+pub fn write_attempts(emulator: &Emulator) -> Vec<connect_emulator::CallRecord> {
+    emulator.calls().into_iter().filter(|c| c.is_write()).collect()
+}
+
+/// The write calls that succeeded since the call log was cleared: what the function changed.
 pub fn writes(emulator: &Emulator) -> Vec<connect_emulator::CallRecord> {
-    emulator.calls().into_iter().filter(|c| c.is_write() && (200..300).contains(&c.status)).collect()
+    write_attempts(emulator).into_iter().filter(|c| (200..300).contains(&c.status)).collect()
+}
+
+/// The `--stack-id` options that name the stack of every template of an export written to `main`, as
+/// [`resources`] numbers them: the template's own (stack 0) when it has no nested stack, else each nested stack's.
+pub fn stack_ids(main: &Path) -> Vec<String> {
+    let template = template::read(main).unwrap();
+    let nested: Vec<&String> = template["Resources"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(_, r)| r["Type"] == "AWS::CloudFormation::Stack")
+        .map(|(id, _)| id)
+        .collect();
+    if nested.is_empty() {
+        return vec!["--stack-id".to_owned(), stack_id(0)];
+    }
+    nested.iter().enumerate().flat_map(|(n, id)| ["--stack-id".to_owned(), format!("{id}={}", stack_id(n))]).collect()
 }

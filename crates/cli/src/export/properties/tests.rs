@@ -7,7 +7,8 @@ use cfn_connect_user::core::model::{
     AfterContactWorkPerChannel, AutoAcceptConfig, IdentityInfo, PhoneNumberConfig, PhoneType, ProficiencyKey,
     VoiceEnhancementMode,
 };
-use cfn_connect_user::core::plan::{Call, Decision, plan};
+use cfn_connect_user::core::owner::OwnerTag;
+use cfn_connect_user::core::plan::{Call, Diff, plan};
 use serde_json::json;
 
 use super::*;
@@ -63,7 +64,7 @@ pub fn live() -> LiveUser {
 }
 
 /// The properties as CloudFormation sends them (every scalar a string) and the plan of adopting `live` with them.
-fn adoption(live: &LiveUser, properties: &Value) -> Decision {
+fn adoption(live: &LiveUser, properties: &Value) -> Diff {
     fn as_sent(v: &Value) -> Value {
         match v {
             Value::Bool(b) => json!(b.to_string()),
@@ -74,11 +75,15 @@ fn adoption(live: &LiveUser, properties: &Value) -> Decision {
         }
     }
     let spec = props::parse(&as_sent(properties)).unwrap();
-    plan(&spec, &Default::default(), live, "guid/UserJaneDoe")
+    plan(&spec, &Default::default(), live, &owner())
 }
 
-fn tag_only() -> Decision {
-    Decision::Reconcile(vec![Call::Tag(BTreeMap::from([(OWNER_TAG_KEY.into(), "guid/UserJaneDoe".into())]))])
+fn owner() -> OwnerTag {
+    OwnerTag::new("arn:aws:cloudformation:us-east-1:123456789012:stack/users/guid", "UserJaneDoe")
+}
+
+fn tag_only() -> Diff {
+    Diff::Reconcile(vec![Call::Tag(BTreeMap::from([(OWNER_TAG_KEY.into(), owner().adopted().into())]))])
 }
 
 #[test]
