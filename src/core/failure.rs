@@ -12,7 +12,7 @@ use super::arn::{InstanceArn, UserArn};
 use super::connect_error::{ConnectError, ErrorKind, SecretsError, SecretsErrorKind};
 use super::deadline::Limit;
 use super::model::OWNER_TAG_KEY;
-use super::owner::hand_over_command;
+use super::owner::{Held, hand_over_command};
 use super::password_secret::{PasswordSecret, PasswordSecretError};
 use super::props::Invalid;
 
@@ -192,14 +192,23 @@ impl fmt::Display for Failure {
                 "a user named {username:?} already exists in {instance} and was not created by this resource (it has \
                  no owner tag); set AdoptExisting: \"true\" to manage it with this stack, or choose another Username"
             ),
-            Self::Taken { username, instance, holder: Holder::Another { owner, user } } => write!(
-                f,
-                "a user named {username:?} already exists in {instance} and was not created by this resource: its \
-                 {OWNER_TAG_KEY} tag names another stack or logical resource ({owner:?}), and such a user is never \
-                 taken over; to hand it over to this resource, remove that tag ({}) and set AdoptExisting: \"true\", \
-                 or choose another Username",
-                hand_over_command(user.as_str())
-            ),
+            Self::Taken { username, instance, holder: Holder::Another { owner, user } } => {
+                write!(
+                    f,
+                    "a user named {username:?} already exists in {instance} and was not created by this resource: its \
+                     {OWNER_TAG_KEY} tag names another stack or logical resource ({owner:?}"
+                )?;
+                if let Some(held) = Held::read(owner) {
+                    write!(f, ", {held}")?;
+                }
+                write!(
+                    f,
+                    "), and such a user is never taken over; to hand it over to this resource (say, that stack was \
+                     deleted with the user retained, or its first deployment rolled back), remove that tag ({}) and \
+                     set AdoptExisting: \"true\", or choose another Username",
+                    hand_over_command(user.as_str())
+                )
+            }
             Self::NotSearchable { username, instance, window } => write!(
                 f,
                 "CreateUser answered that a user named {username:?} already exists in {instance}, but no user by that \

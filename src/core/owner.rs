@@ -84,6 +84,40 @@ impl OwnerTag {
     }
 }
 
+/// What an owner tag's value says, read without knowing which resource is asking: the stack (by its GUID) and logical
+/// resource it names, and whether that resource made the user or took it over. A value hashed for length names the
+/// hash where the logical id would stand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Held<'a> {
+    /// The stack's GUID (the last part of its id).
+    pub stack_guid: &'a str,
+    /// The logical resource id (or its hash).
+    pub logical_id: &'a str,
+    /// The take-over form: the resource took over a user that existed before it.
+    pub taken_over: bool,
+}
+
+impl<'a> Held<'a> {
+    /// Reads `value`; `None` for a value of no form this project writes.
+    pub fn read(value: &'a str) -> Option<Self> {
+        let (rest, taken_over) = match value.strip_suffix(ADOPTED_SUFFIX) {
+            Some(rest) => (rest, true),
+            None => (value, false),
+        };
+        let (stack_guid, logical_id) = rest.split_once('/')?;
+        let valid =
+            !stack_guid.is_empty() && !logical_id.is_empty() && logical_id.chars().all(|c| c.is_ascii_alphanumeric());
+        valid.then_some(Self { stack_guid, logical_id, taken_over })
+    }
+}
+
+impl std::fmt::Display for Held<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let how = if self.taken_over { "taken over by" } else { "made by" };
+        write!(f, "{how} the resource {} of the stack whose id ends in {}", self.logical_id, self.stack_guid)
+    }
+}
+
 /// `<stack GUID>/<LogicalResourceId>` in at most `max` characters.
 fn value(stack_id: &str, logical_resource_id: &str, max: usize) -> String {
     // The stack id is `arn:…:stack/<name>/<guid>`; the GUID survives stack renames in the console.
@@ -181,6 +215,27 @@ mod tests {
         assert_eq!(owner.foreign(&tagged(owner.plain())), None);
         assert_eq!(owner.foreign(&tagged(owner.adopted())), None);
         assert_eq!(owner.foreign(&Tags::from([("team".into(), "a".into())])), None);
+    }
+
+    #[test]
+    fn a_value_of_either_form_tells_its_stack_resource_and_how() {
+        let owner = OwnerTag::new(STACK, "AgentJohn");
+        let read = |value| Held::read(value).unwrap_or_else(|| panic!("{value:?} not read"));
+        let made = read(owner.plain());
+        assert_eq!(
+            (made.stack_guid, made.logical_id, made.taken_over),
+            ("6e0a3f10-cd7a-11ef-8a4b-0e1b2c3d4e5f", "AgentJohn", false)
+        );
+        let taken = read(owner.adopted());
+        assert_eq!((taken.logical_id, taken.taken_over), ("AgentJohn", true));
+        assert_eq!(
+            taken.to_string(),
+            "taken over by the resource AgentJohn of the stack whose id ends in 6e0a3f10-cd7a-11ef-8a4b-0e1b2c3d4e5f"
+        );
+        assert!(made.to_string().starts_with("made by the resource AgentJohn"));
+        for other in ["", "guid", "/Agent", "guid/", "guid/a/b", "guid/a b", "guid//adopted"] {
+            assert_eq!(Held::read(other), None, "{other:?}");
+        }
     }
 
     #[test]

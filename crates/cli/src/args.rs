@@ -19,6 +19,11 @@ pub struct Cli {
     /// The command.
     #[command(subcommand)]
     pub command: Command,
+    /// How long one Connect read may take, retries of throttling, server errors and lost connections included,
+    /// before the command gives up on it (each retry is a warning on stderr).
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 120,
+        value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub call_timeout: u64,
 }
 
 /// The commands.
@@ -51,7 +56,7 @@ pub struct ExportArgs {
     pub service_token_import: Option<String>,
     /// What deleting a user's resource or the stack (or replacing the user) does to the user: `retain` leaves it
     /// in Connect (DeletionPolicy and UpdateReplacePolicy Retain on every resource), `delete` lets the function
-    /// delete it.
+    /// delete it — and a failed first deployment's rollback then deletes every agent it had taken over.
     #[arg(long, value_enum, default_value_t = DeletionPolicy::Retain)]
     pub deletion_policy: DeletionPolicy,
     /// Only users whose username matches this glob (`*`, `?`, `[a-z]`, `[!x]`; the whole username,
@@ -81,6 +86,14 @@ pub struct ExportArgs {
     /// At most this many resources per template (CloudFormation allows 500); beyond it, nested stacks.
     #[arg(long, value_name = "N", default_value_t = 500, value_parser = clap::value_parser!(u16).range(1..=500))]
     pub max_resources: u16,
+    /// The main template of an earlier export: every user it holds keeps its logical id and its stack, so that a
+    /// re-export moves nobody between stacks [default: the output file, when it exists].
+    #[arg(long, value_name = "FILE", conflicts_with = "fresh_layout")]
+    pub previous: Option<PathBuf>,
+    /// Lay the users out anew, ignoring an earlier export at the output path. Users whose logical id or stack then
+    /// changes are handed over between resources: refused under Retain, deleted under Delete.
+    #[arg(long)]
+    pub fresh_layout: bool,
 }
 
 /// `connect-users plan`.

@@ -21,3 +21,4 @@ pub mod reader;
 pub mod run;
 pub mod select;
 pub mod template;
+pub mod yaml;

@@ -73,6 +73,18 @@ impl Progress {
     }
 }
 
+/// Log lines go to stderr above the bar, as notes do.
+impl std::io::Write for Progress {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.bar.suspend(|| std::io::Write::write_all(&mut std::io::stderr().lock(), bytes))?;
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::Write::flush(&mut std::io::stderr())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use indicatif::{InMemoryTerm, TermLike};

@@ -1,6 +1,7 @@
 //! One run of the command line: the options turned into an export or a plan, their output, and the exit code
-//! (0 success; 1 an error, or a plan with a refused resource; 2 a plan with changes under
-//! `--detailed-exitcode`, as `terraform plan` does).
+//! (0 success; 1 an error, or a plan with a refused resource; 2 a plan with changes, or with resources whose owner
+//! cannot be told, under `--detailed-exitcode`, as `terraform plan` does; 3 an export written with users the
+//! function would refuse as they are).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -21,6 +22,8 @@ pub const OK: u8 = 0;
 pub const FAILED: u8 = 1;
 /// Exit code: a plan with changes, under `--detailed-exitcode`.
 pub const CHANGES: u8 = 2;
+/// Exit code: an export written, with users the function would refuse as they are (the summary lists them).
+pub const REFUSALS: u8 = 3;
 
 /// Runs `cli` against Connect through `reader`; the template or the plan goes to `stdout`, messages and the
 /// summary to `stderr`.
@@ -54,6 +57,12 @@ pub fn export_options(args: &ExportArgs) -> Result<export::Options, String> {
         )
     })?;
     let output = (args.output.as_os_str() != "-").then(|| args.output.clone());
+    // Re-exporting over the last export keeps its layout, unless told not to.
+    let previous = match (&args.previous, &output) {
+        (Some(previous), _) => Some(previous.clone()),
+        (None, Some(output)) if !args.fresh_layout && output.is_file() => Some(output.clone()),
+        _ => None,
+    };
     let state = args.state_file.clone().unwrap_or_else(|| {
         let mut name = output.clone().unwrap_or_else(|| PathBuf::from("connect-users")).into_os_string();
         name.push(".export-state.jsonl");
@@ -76,6 +85,7 @@ pub fn export_options(args: &ExportArgs) -> Result<export::Options, String> {
         concurrency: usize::from(args.concurrency),
         max_resources: usize::from(args.max_resources),
         max_bytes: layout::MAX_TEMPLATE_BYTES,
+        previous,
     })
 }
 
@@ -87,6 +97,14 @@ async fn run_export(
     stderr: &mut dyn Write,
 ) -> Result<u8, String> {
     let options = export_options(&args)?;
+    if options.deletion_policy == layout::DeletionPolicy::Delete {
+        let _ = writeln!(
+            stderr,
+            "warning: --deletion-policy delete: removing a user's resource, deleting the stack, replacing a user, or \
+             the rollback of a failed first deployment (which deletes every resource the deployment made) deletes \
+             agents that existed before the stack; the default, retain, never does"
+        );
+    }
     let outcome = export::export(reader, &options, progress, stdout).await;
     progress.finish();
     let report = outcome.map_err(|e| {
@@ -102,7 +120,7 @@ async fn run_export(
     for line in report.summary() {
         let _ = writeln!(stderr, "{line}");
     }
-    Ok(OK)
+    Ok(if report.problems.is_empty() { OK } else { REFUSALS })
 }
 
 async fn run_plan(

@@ -1,8 +1,9 @@
 //! CloudFormation templates in and out. In: YAML or JSON (JSON is YAML too), with the short-form tags
 //! (`!Ref`, `!Sub`, `!GetAtt`, `!ImportValue` and every other `!Fn`) turned into the long form (`{"Ref": …}`,
-//! `{"Fn::Sub": …}`), so the rest of the tool sees one shape. Out: YAML or JSON, keys in the order a reader expects
-//! (`Parameters` before `Resources`, `Type` before `Properties`, `InstanceArn` and `Username` first), the rest in
-//! alphabetical order, so the same input always gives the same bytes.
+//! `{"Fn::Sub": …}`), so the rest of the tool sees one shape. Out: YAML (that YAML 1.1 reads as YAML 1.2 does, see
+//! [`crate::yaml`]) or JSON, keys in the order a reader expects (`Parameters` before `Resources`, `Type` before
+//! `Properties`, `InstanceArn` and `Username` first), the rest in alphabetical order, so the same input always gives
+//! the same bytes.
 
 use std::path::Path;
 
@@ -185,10 +186,9 @@ fn ordered(value: &Value) -> serde_norway::Value {
 
 /// The template as text in `format`, ending with a newline.
 pub fn render(template: &Value, format: Format) -> Result<String, String> {
-    let value = ordered(template);
     let mut text = match format {
-        Format::Yaml => serde_norway::to_string(&value).map_err(|e| e.to_string())?,
-        Format::Json => serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?,
+        Format::Yaml => crate::yaml::emit(template, rank),
+        Format::Json => serde_json::to_string_pretty(&ordered(template)).map_err(|e| e.to_string())?,
     };
     if !text.ends_with('\n') {
         text.push('\n');

@@ -46,7 +46,7 @@
 pub mod connect;
 
 pub use connect::{
-    ApiError, CallRecord, Emulator, EmulatorBuilder, ErrorCode, Fault, IdentityManagement, Seed, SeedInstance,
+    AWKWARD, ApiError, CallRecord, Emulator, EmulatorBuilder, ErrorCode, Fault, IdentityManagement, Seed, SeedInstance,
 };
 pub mod receiver;
 pub mod runtime_api;

@@ -261,7 +261,7 @@ fn another_resources_user_is_never_taken_in_either_form() {
         for p in [adopting(), creating()] {
             let case = Case::new(Request::Create { properties: &p }).holder(found(with_tag("u-1", &held)));
             let reason = refused(&case.decide());
-            assert!(reason.contains(&format!("names another stack or logical resource ({held:?})")), "{reason}");
+            assert!(reason.contains(&format!("names another stack or logical resource ({held:?}, ")), "{reason}");
         }
     }
 }

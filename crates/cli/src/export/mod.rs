@@ -10,6 +10,7 @@
 
 pub mod layout;
 pub mod names;
+pub mod previous;
 pub mod properties;
 pub mod state;
 
@@ -23,6 +24,7 @@ use cfn_connect_user::app::{ConnectError, ErrorKind};
 use cfn_connect_user::core::arn::InstanceArn;
 use cfn_connect_user::core::identity::IdentityManagement;
 use cfn_connect_user::core::model::OWNER_TAG_KEY;
+use cfn_connect_user::core::owner::Held;
 use serde_json::Value;
 use tokio::sync::mpsc;
 
@@ -60,6 +62,8 @@ pub struct Options {
     pub max_resources: usize,
     /// At most this many bytes per template.
     pub max_bytes: usize,
+    /// The main template of an earlier export whose logical ids and placement this one keeps.
+    pub previous: Option<PathBuf>,
 }
 
 /// What an export did.
@@ -87,6 +91,11 @@ pub struct Report {
     pub elapsed: Duration,
     /// The pacer's rate at the end, when it was pacing.
     pub rate: Option<f64>,
+    /// The earlier export whose layout was kept, and how many of its users kept their places.
+    pub kept: Option<(PathBuf, usize)>,
+    /// Of the users exported that a stack manages already (`--include-managed`): how many it made, how many it took
+    /// over.
+    pub managed: (usize, usize),
 }
 
 /// Runs an export; `stdout` receives the template when there is no output file.
@@ -124,17 +133,33 @@ pub async fn export(
 
     let mut report = Report { listed: listed.len(), selected: selected.len(), resumed, ..Report::default() };
     let mut exported: Vec<(String, Value, Vec<String>)> = Vec::new();
+    let mut owners: BTreeMap<String, String> = BTreeMap::new();
     // Only what this run's listing still holds: a user deleted since the interrupted run is gone.
     for user in &selected {
         match done.remove(user.arn.as_str()) {
-            Some(Entry::Exported { username, properties, problems, .. }) => {
+            Some(Entry::Exported { username, properties, problems, owner, .. }) => {
+                if let Some(owner) = owner {
+                    owners.insert(username.clone(), owner);
+                }
                 exported.push((username, properties, problems));
             }
             Some(Entry::Skipped { username, why, .. }) => report.skipped.entry(why).or_default().push(username),
             None => {}
         }
     }
-    let ids = names::logical_ids(exported.iter().map(|(username, ..)| username.as_str()));
+    let earlier = match &options.previous {
+        Some(path) => Some(previous::read(path).map_err(|e| {
+            format!("{e}\nthe earlier export's layout is kept so that no user changes stack; pass --fresh-layout to lay the users out anew")
+        })?),
+        None => None,
+    };
+    let mut earlier_ids = earlier.as_ref().map(|e| e.ids.clone()).unwrap_or_default();
+    report.managed = managed_ids(&owners, &mut earlier_ids);
+    let ids = names::logical_ids(exported.iter().map(|(username, ..)| username.as_str()), &earlier_ids);
+    if let (Some(path), Some(earlier)) = (&options.previous, &earlier) {
+        let kept = exported.iter().filter(|(username, ..)| earlier.ids.contains_key(username)).count();
+        report.kept = Some((path.clone(), kept));
+    }
     let mut resources: Vec<(String, Value)> = Vec::with_capacity(exported.len());
     for (username, properties, problems) in exported {
         let id = ids.get(&username).cloned().unwrap_or_else(|| names::base_id(&username));
@@ -160,7 +185,7 @@ pub async fn export(
         .as_deref()
         .and_then(Path::file_stem)
         .map_or_else(|| "connect-users".to_owned(), |s| s.to_string_lossy().into_owned());
-    let documents = layout::lay_out(&resources, &layout, &stem)?;
+    let documents = layout::lay_out(&resources, &layout, &stem, earlier.as_ref())?;
     if documents.len() > 1 {
         report.nested = documents.len() - 1;
     }
@@ -236,7 +261,8 @@ async fn read_one(
         Err(e) => return Err(format!("{}: {}", user.username, connect_failure(&e))),
     }
     let (properties, problems) = properties::properties(&live, kind);
-    Ok(Entry::Exported { arn: user.arn.to_string(), username: live.username, properties, problems })
+    let owner = live.tags.get(OWNER_TAG_KEY).cloned();
+    Ok(Entry::Exported { arn: user.arn.to_string(), username: live.username, properties, problems, owner })
 }
 
 fn write(
@@ -265,10 +291,29 @@ fn write(
     for document in documents {
         let path = document.file_name.as_ref().map_or_else(|| output.clone(), |name| directory.join(name));
         let text = template::render(&document.template, options.format)?;
-        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        state::write_private(&path, text.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         report.files.push(path);
     }
     Ok(())
+}
+
+/// Users a stack manages already keep the logical id their owner tag names (either form), unless an earlier export
+/// gave them one or another user has it: deployed into that stack, such a resource is the one that owns the user.
+/// Returns (made by a stack, taken over by one).
+fn managed_ids(owners: &BTreeMap<String, String>, ids: &mut BTreeMap<String, String>) -> (usize, usize) {
+    let mut counts = (0, 0);
+    for (username, owner) in owners {
+        let Some(held) = Held::read(owner) else { continue };
+        if held.taken_over {
+            counts.1 += 1;
+        } else {
+            counts.0 += 1;
+        }
+        if !ids.contains_key(username) && !ids.values().any(|id| id == held.logical_id) {
+            ids.insert(username.clone(), held.logical_id.to_owned());
+        }
+    }
+    counts
 }
 
 /// A failed Connect call in the words of this tool (the function's reasons speak of its own role).
@@ -299,6 +344,13 @@ impl Report {
         for file in &self.files {
             lines.push(format!("wrote {}", file.display()));
         }
+        if let Some((path, kept)) = &self.kept {
+            lines.push(format!(
+                "kept the logical ids and stacks of the {kept} users the earlier export {} holds; {} new",
+                path.display(),
+                self.exported.saturating_sub(*kept)
+            ));
+        }
         let mut counts =
             format!("{} users listed, {} selected, {} exported", self.listed, self.selected, self.exported);
         for (why, usernames) in &self.skipped {
@@ -310,6 +362,15 @@ impl Report {
             counts.push_str(&format!(", {} left out {what}", usernames.len()));
         }
         lines.push(counts);
+        if self.managed != (0, 0) {
+            lines.push(format!(
+                "{} exported users are managed by a stack already ({} made by it, {} taken over), each under the \
+                 logical id its {OWNER_TAG_KEY} tag names: deployed into any other stack, their resources are refused",
+                self.managed.0 + self.managed.1,
+                self.managed.0,
+                self.managed.1
+            ));
+        }
         if let Some(managed) = self.skipped.get(&Skip::Managed) {
             lines.push(format!("  managed users left out: {}", sample(managed)));
         }

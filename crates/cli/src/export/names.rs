@@ -6,6 +6,9 @@
 //! keeps it, and each other gets `X` and 8 hex digits of a hash of its own username (FNV-1a, the same on every
 //! platform and version). So an id depends only on the username and the usernames it collides with, never on the
 //! order Connect lists the users in or on which other users an export selects.
+//!
+//! A re-export keeps what an earlier one gave: each username it knew keeps its id, whatever new username sorts
+//! before it, and no new username takes an id the earlier export gave.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -26,22 +29,33 @@ pub fn base_id(username: &str) -> String {
     id
 }
 
-/// The logical id of every username, unique among them.
-pub fn logical_ids<'a>(usernames: impl IntoIterator<Item = &'a str>) -> BTreeMap<String, String> {
+/// The logical id of every username, unique among them and among the ids `earlier` gave (username → id), which
+/// the usernames it knew keep.
+pub fn logical_ids<'a>(
+    usernames: impl IntoIterator<Item = &'a str>,
+    earlier: &BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
+    let mut ids = BTreeMap::new();
     let mut groups: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
     for username in usernames {
-        groups.entry(base_id(username)).or_default().insert(username);
+        match earlier.get(username) {
+            Some(id) => {
+                ids.insert(username.to_owned(), id.clone());
+            }
+            None => {
+                groups.entry(base_id(username)).or_default().insert(username);
+            }
+        }
     }
-    let taken: BTreeSet<String> = groups.keys().cloned().collect();
-    let mut ids = BTreeMap::new();
-    let mut given = BTreeSet::new();
+    let mut given: BTreeSet<String> = earlier.values().cloned().collect();
+    let bases: BTreeSet<String> = groups.keys().cloned().collect();
     for (base, members) in &groups {
         for (n, username) in members.iter().enumerate() {
-            let mut id =
-                if n == 0 { base.clone() } else { format!("{base}X{:08X}", fnv1a(username.as_bytes()) as u32) };
-            // Astronomically rare: a suffixed id equal to another base or suffixed id. Hash again until free.
+            let first = n == 0 && !given.contains(base);
+            let mut id = if first { base.clone() } else { format!("{base}X{:08X}", fnv1a(username.as_bytes()) as u32) };
+            // Astronomically rare: a suffixed id equal to another base or given id. Hash again until free.
             let mut salt = 0u32;
-            while n > 0 && (taken.contains(&id) || given.contains(&id)) {
+            while !first && (bases.contains(&id) || given.contains(&id)) {
                 salt += 1;
                 id = format!("{base}X{:08X}", fnv1a(format!("{username}\n{salt}").as_bytes()) as u32);
             }
@@ -70,12 +84,12 @@ mod tests {
 
     #[test]
     fn collisions_are_resolved_by_the_usernames_alone() {
-        let ids = logical_ids(["maria_garcia7", "maria.garcia7", "bob"]);
+        let ids = logical_ids(["maria_garcia7", "maria.garcia7", "bob"], &BTreeMap::new());
         assert_eq!(ids["maria.garcia7"], "UserMariaGarcia7", "'.' sorts before '_' and keeps the id");
         assert!(ids["maria_garcia7"].starts_with("UserMariaGarcia7X"), "{ids:?}");
         assert_eq!(ids["maria_garcia7"].len(), "UserMariaGarcia7X".len() + 8);
         // The same ids whatever the order or the other users.
-        let again = logical_ids(["bob", "zed", "maria.garcia7", "maria_garcia7"]);
+        let again = logical_ids(["bob", "zed", "maria.garcia7", "maria_garcia7"], &BTreeMap::new());
         assert_eq!(again["maria_garcia7"], ids["maria_garcia7"]);
         assert_eq!(again["bob"], "UserBob");
         let unique: BTreeSet<&String> = again.values().collect();
@@ -83,9 +97,24 @@ mod tests {
     }
 
     #[test]
+    fn a_re_export_keeps_every_id_it_gave_whatever_sorts_first_now() {
+        let first = logical_ids(["maria_garcia7", "bob"], &BTreeMap::new());
+        assert_eq!(first["maria_garcia7"], "UserMariaGarcia7");
+        // A new user whose username sorts first and collides: the earlier holder keeps the id.
+        let again = logical_ids(["maria.garcia7", "maria_garcia7", "bob", "ann"], &first);
+        assert_eq!(again["maria_garcia7"], "UserMariaGarcia7");
+        assert_eq!(again["bob"], "UserBob");
+        assert!(again["maria.garcia7"].starts_with("UserMariaGarcia7X"), "{again:?}");
+        assert_eq!(again["ann"], "UserAnn");
+        // An id whose user is gone is not given to another.
+        let gone = logical_ids(["maria.garcia7"], &first);
+        assert_ne!(gone["maria.garcia7"], "UserMariaGarcia7");
+    }
+
+    #[test]
     fn ids_are_alphanumeric_and_fit() {
         let long = "a.".repeat(200);
-        for id in logical_ids([long.as_str(), "x", "X"]).values() {
+        for id in logical_ids([long.as_str(), "x", "X"], &BTreeMap::new()).values() {
             assert!(id.len() <= MAX_LOGICAL_ID && id.chars().all(|c| c.is_ascii_alphanumeric()), "{id}");
         }
     }

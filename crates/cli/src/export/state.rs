@@ -37,6 +37,9 @@ pub enum Entry {
         properties: Value,
         /// What the function's validation would say, empty when nothing.
         problems: Vec<String>,
+        /// The owner tag's value, when a stack manages the user already (`--include-managed`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        owner: Option<String>,
     },
     /// Left out, for the reason given.
     Skipped {
@@ -154,6 +157,26 @@ impl StateFile {
     }
 }
 
+/// Writes `bytes` to `path`, which only its owner may read on Unix (an existing file is narrowed before anything is
+/// written): the templates hold the users' personal data (names, e-mail addresses, mobile numbers), as this file does.
+pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut file = owner_only(OpenOptions::new().write(true).create(true).truncate(true)).open(path)?;
+    narrow(&file)?;
+    file.write_all(bytes)?;
+    file.flush()
+}
+
+#[cfg(unix)]
+fn narrow(file: &File) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    file.set_permissions(std::fs::Permissions::from_mode(0o600))
+}
+
+#[cfg(not(unix))]
+fn narrow(_file: &File) -> std::io::Result<()> {
+    Ok(())
+}
+
 #[cfg(unix)]
 fn owner_only(options: &mut OpenOptions) -> &mut OpenOptions {
     use std::os::unix::fs::OpenOptionsExt;
@@ -185,7 +208,21 @@ mod tests {
             username: format!("u{n}"),
             properties: json!({"Username": format!("u{n}")}),
             problems: vec![],
+            owner: None,
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_template_is_written_for_its_owner_alone_even_over_a_readable_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let path = temp("private.yaml");
+        std::fs::write(&path, "old").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        write_private(&path, b"new").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        std::fs::remove_file(&path).unwrap();
     }
 
     #[test]

@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 
 use cfn_connect_user::core::arn::UserArn;
 use cfn_connect_user::core::decision::{Action, Decision, Left};
+use cfn_connect_user::core::owner::Held;
 use serde_json::{Value, json};
 
 use super::{OldUser, Planned, PlannedCall, Verdict};
@@ -98,8 +99,9 @@ pub fn label(planned: &Planned) -> String {
         },
         (Some(Decision::Refuse(failure)), _) => format!("refused: {failure}"),
         (Some(Decision::OwnerUnknown { user, tag }), _) => format!(
-            "owner unknown: {user} carries the owner tag {tag:?}; give the stack's id to tell whether it is this \
+            "owner unknown: {user} carries the owner tag {tag:?}{}; give the stack's id to tell whether it is this \
              resource's (--stack-id ARN, or --stack-id {}=ARN for this nested stack; {STACK_ID_HINT})",
+            Held::read(tag).map(|held| format!(" ({held})")).unwrap_or_default(),
             if planned.stack.is_empty() { "PATH".to_owned() } else { planned.stack.join("/") }
         ),
         (Some(d @ Decision::Leave(_)), _) => leave_text(d),

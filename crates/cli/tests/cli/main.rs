@@ -6,8 +6,10 @@
 
 mod support;
 
+mod agree;
 mod deploy;
 mod export;
 mod measure;
+mod migration;
 mod plan;
 mod terminal;

@@ -1,10 +1,11 @@
 //! The binary as people run it: the progress bar on an interactive terminal (a pseudo-terminal from util-linux's
-//! `script`), and none of it when stderr is a pipe, where only the summary is written.
+//! `script`), and none of it when stderr is a pipe, where only the summary is written; and a Connect that keeps
+//! failing, given up on with its retries shown.
 
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-use connect_emulator::Emulator;
+use connect_emulator::{Emulator, ErrorCode, Fault};
 
 use crate::support::{TempDir, instance_arn};
 
@@ -71,4 +72,33 @@ async fn the_progress_bar_is_drawn_on_a_terminal_and_never_into_a_pipe() {
     assert!(shown.contains("/100 [") && shown.contains("/s ETA "), "count, rate and time left: {shown:?}");
     assert!(shown.contains("100 users listed, 100 selected, 100 exported"), "{shown:?}");
     assert_eq!(std::fs::read(dir.join("terminal.yaml")).unwrap(), std::fs::read(dir.join("piped.yaml")).unwrap());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connect_that_keeps_failing_is_given_up_with_the_retries_shown_not_retried_forever() {
+    // Given a Connect endpoint whose every answer is a server error
+    let emulator = Emulator::builder().start().await.unwrap();
+    emulator.fail_next("DescribeInstance", 100_000, Fault::Error(ErrorCode::InternalService));
+    let dir = TempDir::new("keeps-failing");
+    let output_file = dir.join("users.yaml");
+
+    // When the command runs with a 2-second limit per call
+    let mut command = Command::new(env!("CARGO_BIN_EXE_connect-users"));
+    command
+        .args(["export", "--instance-arn", &instance_arn(), "--output", output_file.to_str().unwrap()])
+        .args(["--call-timeout", "2"])
+        .envs(environment(&emulator));
+    let output = run(command).await;
+
+    // Then it stops with an error that says why and what to check, each retry a warning on stderr
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("Connect call failed, retrying"), "{stderr}");
+    assert!(stderr.contains("InternalServiceException"), "{stderr}");
+    assert!(
+        stderr.contains("DescribeInstance: NoAnswer: no answer within 2 s, retries included")
+            && stderr.contains("check the instance ARN's region"),
+        "{stderr}"
+    );
+    assert!(!output_file.exists());
 }

@@ -55,6 +55,7 @@ use tokio::task::JoinHandle;
 
 pub use error::{ApiError, ErrorCode};
 pub use faults::{CallRecord, Fault};
+pub use population::AWKWARD;
 pub use seed::{IdentityManagement, Seed, SeedInstance};
 
 use faults::Control;
@@ -81,6 +82,8 @@ pub struct EmulatorBuilder {
     settings: Settings,
     visibility: Visibility,
     denied: Vec<String>,
+    /// Whether the awkward users are seeded (see [`EmulatorBuilder::with_awkward_users`]).
+    awkward: bool,
     /// `(instance id, n)`: users seeded straight into the store (see [`EmulatorBuilder::with_users`]).
     users: Vec<(String, usize)>,
 }
@@ -170,6 +173,13 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Also starts with the users of `population::AWKWARD` in instance 1: usernames, names and tags that an untyped
+    /// format (YAML 1.1 above all) reads as booleans, numbers, dates or nulls when written plain.
+    pub fn with_awkward_users(mut self) -> Self {
+        self.awkward = true;
+        self
+    }
+
     pub async fn start(self) -> std::io::Result<Emulator> {
         let seed = Seed::new();
         let mut control = Control::default();
@@ -185,6 +195,9 @@ impl EmulatorBuilder {
         store.visibility = self.visibility;
         for (instance, n) in &self.users {
             population::populate(&mut store, instance, *n);
+        }
+        if self.awkward {
+            population::populate_awkward(&mut store, Seed::INSTANCE_1);
         }
         let shared = Arc::new(Shared { store: Mutex::new(store), control: Mutex::new(control) });
         let (listener, addr) = server::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, self.port))).await?;

@@ -64,6 +64,45 @@ pub fn populate(store: &mut Store, instance_id: &str, n: usize) {
     }
 }
 
+/// Values that an untyped format reads as something else: what YAML 1.1 (CloudFormation's dialect, and the AWS CLI's
+/// parser) reads as a boolean, a number, a date, a null or a "value" key when written plain, and characters that
+/// start a comment, a mapping or a sequence. Each username is valid for Connect and different from the population's.
+pub const AWKWARD: &[Awkward] = &[
+    ("no", "Min-jun", "No", &[("yes", "No"), ("=", "1:20")]),
+    ("yes", "Yes", "yes", &[("on", "off")]),
+    ("on", "On", "Off", &[("team", "2001-12-14")]),
+    ("null", "~", "null", &[("1_000", "1_000")]),
+    ("1_000", "1:20", "1_000", &[("count", "0x1F")]),
+    ("2001-12-14", "2001-12-14", "2001-12-14t21:59:43.10-05:00", &[("date", "2001-12-14")]),
+    ("-x", "- x", "-", &[("- dash", "-")]),
+    (".hidden", ": ", "#", &[(": ", "a: b")]),
+    ("y", "=", "a #b", &[("n", "y")]),
+    ("0o17", "1e3", ".inf", &[("0o17", "017")]),
+];
+
+/// One awkward user: `(username, first name, last name, tags as (key, value))`.
+pub type Awkward = (&'static str, &'static str, &'static str, &'static [(&'static str, &'static str)]);
+
+/// Adds the [`AWKWARD`] users to the seeded instance `instance_id`, with the population's settings of users `0..`.
+pub fn populate_awkward(store: &mut Store, instance_id: &str) {
+    let seed = store.seed.clone();
+    let Some(shape) = seed.instance(instance_id) else { return };
+    let Some(instance) = store.instances.get_mut(instance_id) else { return };
+    for (n, (username, first, last, tags)) in AWKWARD.iter().enumerate() {
+        let mut user = user(&seed, shape, n);
+        user.id = user_id(shape.id, 1_000_000 + n);
+        user.arn = seed.user_arn(shape.id, &user.id);
+        user.username = (*username).to_owned();
+        user.identity_info = Some(IdentityInfo {
+            first_name: Some((*first).to_owned()),
+            last_name: Some((*last).to_owned()),
+            ..IdentityInfo::default()
+        });
+        user.tags = tags.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        instance.users.entry(user.id.clone()).or_insert(user);
+    }
+}
+
 /// User number `i` of an instance.
 fn user(seed: &Seed, shape: &super::seed::SeedInstance, i: usize) -> User {
     let id = user_id(shape.id, i);
@@ -296,6 +335,19 @@ mod tests {
         });
         assert_eq!(username(51), username(50).replace('.', "_"));
         assert_ne!(username(51), username(50));
+    }
+
+    #[test]
+    fn awkward_users_are_valid_for_connect_and_never_the_populations() {
+        let mut store = populated(1000);
+        populate_awkward(&mut store, Seed::INSTANCE_1);
+        let all = users(&store);
+        assert_eq!(all.len(), 1000 + AWKWARD.len());
+        let names: BTreeSet<&str> = all.iter().map(|u| u.username.as_str()).collect();
+        assert_eq!(names.len(), all.len(), "usernames stay unique");
+        for (username, ..) in AWKWARD {
+            assert!(username.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.@-".contains(&b)), "{username}");
+        }
     }
 
     #[test]
