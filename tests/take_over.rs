@@ -107,8 +107,20 @@ async fn dies_after_tagging(world: &World, event: &Value) {
     assert_eq!(world.receiver.responses().len(), before, "a process that died answers nothing");
 }
 
+/// A console user, and a take-over whose first delivery died right after its `TagResource`; since then someone
+/// edited the user in the console again, so that the repeat has a write to make. (world, the user, the request
+/// to deliver again)
+async fn after_a_crashed_take_over(mode: Mode) -> (World, String, Value) {
+    let world = World::with_mode(mode).await;
+    let existing = console_user(&world).await;
+    let event = world.create_event(take_over(&world));
+    dies_after_tagging(&world, &event).await;
+    taken_over_and_edited(&world, &existing).await;
+    (world, existing, event)
+}
+
 /// The console user after the first delivery: taken over (the owner tag's take-over form), its last name changed.
-/// Then someone edits it in the console again, so that the repeat has a write to make.
+/// Then someone edits it in the console again.
 async fn taken_over_and_edited(world: &World, existing: &str) {
     assert_eq!(owner_tag_of(world, existing).as_deref(), Some(owner().adopted()), "the take-over form");
     assert_eq!(world.user(existing)["IdentityInfo"]["LastName"], "Roe");
@@ -123,12 +135,8 @@ async fn taken_over_and_edited(world: &World, existing: &str) {
 
 #[tokio::test]
 async fn a_redelivered_take_over_that_fails_never_names_the_existing_user_and_the_rollback_keeps_it() {
-    // Given a console user, and a take-over whose first delivery dies right after its TagResource
-    let world = World::start().await;
-    let existing = console_user(&world).await;
-    let event = world.create_event(take_over(&world));
-    dies_after_tagging(&world, &event).await;
-    taken_over_and_edited(&world, &existing).await;
+    // Given a console user, and a take-over whose first delivery died right after its TagResource
+    let (world, existing, event) = after_a_crashed_take_over(Mode::Respond).await;
 
     // When Lambda delivers the same request again, and that delivery fails
     world.emulator.fail_next("UpdateUserIdentityInfo", 1, Fault::Error(ErrorCode::InvalidRequest));
@@ -154,12 +162,8 @@ async fn a_redelivered_take_over_that_fails_never_names_the_existing_user_and_th
 
 #[tokio::test]
 async fn in_provider_mode_a_redelivered_take_over_that_fails_never_deletes_the_existing_user() {
-    // Given a console user, and a take-over whose first delivery dies right after its TagResource
-    let world = World::with_mode(Mode::Return).await;
-    let existing = console_user(&world).await;
-    let event = world.create_event(take_over(&world));
-    dies_after_tagging(&world, &event).await;
-    taken_over_and_edited(&world, &existing).await;
+    // Given a console user, and a take-over whose first delivery died right after its TagResource
+    let (world, existing, event) = after_a_crashed_take_over(Mode::Return).await;
 
     // When the repeat fails
     world.emulator.fail_next("UpdateUserIdentityInfo", 1, Fault::Error(ErrorCode::InvalidRequest));
@@ -178,11 +182,7 @@ async fn in_provider_mode_a_redelivered_take_over_that_fails_never_deletes_the_e
 async fn a_redelivered_take_over_whose_response_is_refused_gives_the_user_back_and_deletes_nothing() {
     // Given a console user, a take-over whose first delivery died after its TagResource, and a response URL that
     // now answers 403
-    let world = World::start().await;
-    let existing = console_user(&world).await;
-    let event = world.create_event(take_over(&world));
-    dies_after_tagging(&world, &event).await;
-    taken_over_and_edited(&world, &existing).await;
+    let (world, existing, event) = after_a_crashed_take_over(Mode::Respond).await;
     world.receiver.reply_with(vec![Reply::Status(403)]);
 
     // When the repeat succeeds in Connect
