@@ -11,6 +11,7 @@ use cfn_connect_user::core::model::{
     AfterContactWorkConfig, AfterContactWorkPerChannel, AutoAcceptConfig, Channel, ChannelConfigs, LiveUser,
     PhoneConfig, PhoneNumberConfig, PhoneType, UserSpec,
 };
+use cfn_connect_user::core::names::Resolved;
 use cfn_connect_user::core::owner::OwnerTag;
 use cfn_connect_user::core::physical_id::PhysicalId;
 use cfn_connect_user::core::plan;
@@ -58,6 +59,7 @@ fn created(spec: &UserSpec, owner: &OwnerTag) -> Option<LiveUser> {
         },
         phone_config: phone,
         proficiencies: Some(spec.proficiencies.clone().unwrap_or_default()),
+        traffic_distribution_groups: None,
         tags,
     })
 }
@@ -118,6 +120,8 @@ fn core(c: &mut Criterion) {
                     home: None,
                     current: &current,
                     holder: &Seen::Unread,
+                    names: &Resolved::default(),
+                    groups: &BTreeMap::new(),
                     create_sent: false,
                 })
             });

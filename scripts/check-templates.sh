@@ -85,11 +85,12 @@ echo "cfn-lint: ${#templates[@]} templates, no finding"
 # --- 1b. connect-users export: the templates it writes for a seeded instance of 1000 users -------------
 # The standalone emulator seeded with 1000 varied users (deterministic) and the awkward ones (names and tags YAML 1.1
 # misreads when written plain), exported as YAML (a parent and three nested stacks), as JSON with the same options
-# (the YAML's twin), and as JSON with an imported ServiceToken (smaller nested stacks). Left out of the findings:
+# (the YAML's twin), as JSON with an imported ServiceToken (smaller nested stacks), and portable (names, the instance
+# a parameter the parent passes to its nested stacks). Left out of the findings:
 # W3002 (a nested stack's TemplateURL is a local file, for `aws cloudformation package`, as the README says) and
 # I3010 (a nested template of 500 users is at CloudFormation's resource limit by design).
 export_dir="$tools/export"
-rm -rf "$export_dir" && mkdir -p "$export_dir/json" "$export_dir/twin"
+rm -rf "$export_dir" && mkdir -p "$export_dir/json" "$export_dir/twin" "$export_dir/portable"
 cargo build --locked --quiet -p connect-emulator --bin connect-emulator -p connect-users --bin connect-users
 bin="${CARGO_TARGET_DIR:-$root/target}/debug"
 "$bin/connect-emulator" --users 1000 --awkward-users >"$export_dir/emulator.out" &
@@ -107,9 +108,11 @@ connect_users export --instance-arn "$instance" --output "$export_dir/users.yaml
 connect_users export --instance-arn "$instance" --output "$export_dir/twin/users.json" --format json
 connect_users export --instance-arn "$instance" --output "$export_dir/json/users.json" --format json \
   --service-token-import cfn-connect-user-ServiceToken --deletion-policy delete --username 'agent*' --max-resources 60
+connect_users export --instance-arn "$instance" --output "$export_dir/portable/users.yaml" --portable --max-resources 300
 kill "$emulator_pid"
 trap - EXIT
-in_tool cfn-lint cfn-lint --include-checks I --ignore-checks W3002 I3010 -- "$export_dir"/*.yaml "$export_dir"/json/*.json
+in_tool cfn-lint cfn-lint --include-checks I --ignore-checks W3002 I3010 -- "$export_dir"/*.yaml "$export_dir"/json/*.json \
+  "$export_dir"/portable/*.yaml
 echo "cfn-lint: connect-users export templates, no finding"
 in_tool awscli "$(python_of awscli)" scripts/check_yaml_round_trip.py "$export_dir/users.yaml" "$export_dir/twin/users.json"
 

@@ -7,7 +7,9 @@ which has PyYAML):
 - deploy/prebuilt.yaml deploys what template.yaml deploys: the same parameters, conditions, log group, role
   (IAM policies included), function settings (environment included) and outputs, compared as parsed
   CloudFormation, not as text. Only the code (S3 bucket and key instead of SAM's build) and the architecture
-  (a parameter: the release ships both zips) differ.
+  (a parameter: the release ships both zips) differ;
+- the role's inline policies, expanded for 8 instances (85-character ARNs) with every optional statement on, stay
+  within IAM's 10,240 characters, as the README's "IAM permissions" promises.
 
 Prints one line per check and a closing "templates: N passed, M failed"; exits non-zero on any failure.
 """
@@ -169,6 +171,50 @@ def prebuilt_has_the_same_parameters_conditions_log_group_and_outputs():
     expect_equal(prebuilt["Outputs"], sam["Outputs"], "Outputs")
     if "Transform" in prebuilt:
         raise AssertionError("deploy/prebuilt.yaml must deploy without the SAM transform")
+
+
+# What the README promises the role holds, and IAM's limit on a role's inline policies (whitespace not counted).
+INSTANCES_THE_ROLE_FITS = 8
+INLINE_POLICY_LIMIT = 10_240
+
+
+def expand(value, env):
+    """The intrinsics the role uses (Ref, Sub, Join, Split, If: the true branch), evaluated with `env`."""
+    if isinstance(value, list):
+        return [expand(item, env) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if len(value) == 1:
+        (key, argument), = value.items()
+        if key == "Ref":
+            return env[argument]
+        if key == "Fn::Sub":
+            return re.sub(r"\$\{([^}]+)\}", lambda m: str(env[m.group(1)]), argument)
+        if key == "Fn::Join":
+            items = expand(argument[1], env)
+            return argument[0].join(x if isinstance(x, str) else argument[0].join(x) for x in items)
+        if key == "Fn::Split":
+            return expand(argument[1], env).split(argument[0])
+        if key == "Fn::If":
+            return expand(argument[1], env)
+        if key == "Fn::GetAtt":
+            return f"arn:aws:logs:eu-west-2:111122223333:log-group:/aws/lambda/{argument[0]}:*"
+    return {key: expand(item, env) for key, item in value.items()}
+
+
+@check
+def the_role_fits_the_promised_number_of_instances():
+    template = load("template.yaml")
+    instances = [f"arn:aws:connect:eu-west-2:111122223333:instance/a1b2c3d4-0000-4000-8000-{n:012}"
+                 for n in range(INSTANCES_THE_ROLE_FITS)]
+    env = {"ConnectInstanceArns": instances, "AWS::Partition": "aws", "AWS::AccountId": "111122223333",
+           "AWS::Region": "eu-west-2", "PasswordSecretNamePrefix": "connect/agents/",
+           "PasswordSecretKmsKeyArns": ["arn:aws:kms:eu-west-2:111122223333:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"]}
+    policies = expand(template["Resources"]["ProviderRole"]["Properties"]["Policies"], env)
+    size = sum(len(json.dumps(p["PolicyDocument"], separators=(",", ":"))) for p in policies)
+    if size > INLINE_POLICY_LIMIT:
+        raise AssertionError(f"{size} characters of inline policy for {INSTANCES_THE_ROLE_FITS} instances, over "
+                             f"IAM's {INLINE_POLICY_LIMIT}")
 
 
 def main():

@@ -694,8 +694,25 @@ async fn create_and_update_answer_the_same_data_keys() {
     let arn = created.physical_id().unwrap().to_owned();
     let updated = world.send(world.update_event(&arn, world.john(), world.john())).await;
     let keys = |r: &Recorded| r.data().unwrap().keys().cloned().collect::<Vec<_>>();
-    assert_eq!(keys(&created), ["InstanceArn", "UserArn", "UserId", "Username"]);
+    assert_eq!(
+        keys(&created),
+        [
+            "HierarchyGroupArn",
+            "InstanceArn",
+            "RoutingProfileArn",
+            "SecurityProfileArns",
+            "UserArn",
+            "UserId",
+            "Username"
+        ]
+    );
     assert_eq!(keys(&created), keys(&updated));
+    let john = world.john();
+    assert_eq!(created.data_value("RoutingProfileArn"), john["RoutingProfileArn"].as_str());
+    let profiles: Vec<&str> =
+        john["SecurityProfileArns"].as_array().unwrap().iter().filter_map(|a| a.as_str()).collect();
+    assert_eq!(created.data_value("SecurityProfileArns"), Some(profiles.join(",").as_str()));
+    assert_eq!(created.data_value("HierarchyGroupArn"), john["HierarchyGroupArn"].as_str().or(Some("")));
     assert_eq!(created.data(), updated.data());
     assert_data(&created, &arn, &world.instance(), "john.doe");
 }

@@ -3,14 +3,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::collections::BTreeSet;
 use std::time::{Duration, SystemTime};
 
 use cfn_connect_user::adapters::{HttpSender, SdkConnect, http_client};
 use cfn_connect_user::app::{Connect, ConnectError, Handler, HandlerError, Invocation, Mode};
 use cfn_connect_user::app::{Pacer, Retrying};
-use cfn_connect_user::core::arn::{InstanceArn, UserArn};
+use cfn_connect_user::core::arn::{InstanceArn, ResourceArn, TrafficDistributionGroupArn, UserArn};
 use cfn_connect_user::core::backoff::Backoff;
 use cfn_connect_user::core::model::{InstanceInfo, LiveUser, OWNER_TAG_KEY, Proficiencies};
+use cfn_connect_user::core::names::NameKind;
 use cfn_connect_user::core::pace::PaceLimits;
 use cfn_connect_user::core::plan::{Call, NewUser};
 use cfn_connect_user::core::response_url::UrlPolicy;
@@ -250,5 +252,26 @@ impl<C: Connect> Connect for PanicsOn<C> {
     }
     async fn describe_instance(&self, instance: &InstanceArn) -> Result<InstanceInfo, ConnectError> {
         self.0.describe_instance(instance).await
+    }
+    async fn find_named(
+        &self,
+        instance: &InstanceArn,
+        kind: NameKind,
+        name: &str,
+    ) -> Result<Vec<(String, ResourceArn)>, ConnectError> {
+        self.0.find_named(instance, kind, name).await
+    }
+    async fn list_named(
+        &self,
+        instance: &InstanceArn,
+        kind: NameKind,
+    ) -> Result<Vec<(String, ResourceArn)>, ConnectError> {
+        self.0.list_named(instance, kind).await
+    }
+    async fn group_status(&self, group: &TrafficDistributionGroupArn) -> Result<String, ConnectError> {
+        self.0.group_status(group).await
+    }
+    async fn group_users(&self, group: &TrafficDistributionGroupArn) -> Result<BTreeSet<String>, ConnectError> {
+        self.0.group_users(group).await
     }
 }

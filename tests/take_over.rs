@@ -7,6 +7,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -14,8 +15,9 @@ use cfn_connect_user::adapters::{HttpSender, SdkConnect, SdkSecrets, http_client
 use cfn_connect_user::app::{
     Connect, ConnectError, Handler, HandlerError, Invocation, Mode, Secrets, SecretsError, ports::BoxFuture,
 };
-use cfn_connect_user::core::arn::{InstanceArn, UserArn};
+use cfn_connect_user::core::arn::{InstanceArn, ResourceArn, TrafficDistributionGroupArn, UserArn};
 use cfn_connect_user::core::model::{IdentityInfo, InstanceInfo, LiveUser, OWNER_TAG_KEY, Proficiencies};
+use cfn_connect_user::core::names::NameKind;
 use cfn_connect_user::core::owner::OwnerTag;
 use cfn_connect_user::core::password_secret::{SecretArn, SecretValue};
 use cfn_connect_user::core::plan::{Call, NewUser};
@@ -87,6 +89,27 @@ impl Connect for DiesAfter {
     }
     async fn describe_instance(&self, instance: &InstanceArn) -> Result<InstanceInfo, ConnectError> {
         self.inner.describe_instance(instance).await
+    }
+    async fn find_named(
+        &self,
+        instance: &InstanceArn,
+        kind: NameKind,
+        name: &str,
+    ) -> Result<Vec<(String, ResourceArn)>, ConnectError> {
+        self.inner.find_named(instance, kind, name).await
+    }
+    async fn list_named(
+        &self,
+        instance: &InstanceArn,
+        kind: NameKind,
+    ) -> Result<Vec<(String, ResourceArn)>, ConnectError> {
+        self.inner.list_named(instance, kind).await
+    }
+    async fn group_status(&self, group: &TrafficDistributionGroupArn) -> Result<String, ConnectError> {
+        self.inner.group_status(group).await
+    }
+    async fn group_users(&self, group: &TrafficDistributionGroupArn) -> Result<BTreeSet<String>, ConnectError> {
+        self.inner.group_users(group).await
     }
 }
 

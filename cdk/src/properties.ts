@@ -21,13 +21,16 @@ import type {
 export interface UserProperties {
   readonly instanceArn: string;
   readonly username: string;
-  readonly routingProfileArn: string;
-  readonly securityProfileArns: string[];
+  readonly routingProfileArn?: string;
+  readonly routingProfileName?: string;
+  readonly securityProfileArns?: string[];
+  readonly securityProfileNames?: string[];
   readonly password?: string;
   readonly passwordSecretArn?: string;
   readonly passwordSecretJsonKey?: string;
   readonly directoryUserId?: string;
   readonly hierarchyGroupArn?: string;
+  readonly hierarchyGroupPath?: string;
   readonly identityInfo?: IdentityInfo;
   readonly phoneConfig?: PhoneConfig;
   readonly autoAcceptConfigs?: AutoAcceptConfig[];
@@ -37,6 +40,7 @@ export interface UserProperties {
   readonly voiceEnhancementConfigs?: VoiceEnhancementConfig[];
   readonly userProficiencies?: UserProficiency[];
   readonly tags?: UserTag[];
+  readonly trafficDistributionGroupArns?: string[];
   readonly adoptExisting?: boolean;
   readonly reconcileToken?: string;
 }
@@ -56,12 +60,15 @@ export const WIRE_NAMES: Table<UserProperties> = {
   instanceArn: 'InstanceArn',
   username: 'Username',
   routingProfileArn: 'RoutingProfileArn',
+  routingProfileName: 'RoutingProfileName',
   securityProfileArns: 'SecurityProfileArns',
+  securityProfileNames: 'SecurityProfileNames',
   password: 'Password',
   passwordSecretArn: 'PasswordSecretArn',
   passwordSecretJsonKey: 'PasswordSecretJsonKey',
   directoryUserId: 'DirectoryUserId',
   hierarchyGroupArn: 'HierarchyGroupArn',
+  hierarchyGroupPath: 'HierarchyGroupPath',
   identityInfo: [
     'IdentityInfo',
     {
@@ -108,6 +115,7 @@ export const WIRE_NAMES: Table<UserProperties> = {
     { attributeName: 'AttributeName', attributeValue: 'AttributeValue', level: 'Level' },
   ],
   tags: ['Tags', { key: 'Key', value: 'Value' }],
+  trafficDistributionGroupArns: 'TrafficDistributionGroupArns',
   adoptExisting: 'AdoptExisting',
   reconcileToken: 'ReconcileToken',
 };

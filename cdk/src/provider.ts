@@ -2,7 +2,7 @@
 // template.yaml deploys them, plus the optional custom_resources.Provider wrapping.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -48,7 +48,8 @@ export interface IConnectUserProvider extends IConstruct {
 /** Properties of a ConnectUserProvider. */
 export interface ConnectUserProviderProps {
   /**
-   * The Amazon Connect instances whose users the function may manage: every IAM statement is scoped to them.
+   * The Amazon Connect instances whose users the function may manage: every IAM statement is scoped to them,
+   * but for the account's traffic distribution groups, whose ARNs name no instance.
    * Instances of other regions of the account work the same way.
    */
   readonly instanceArns: string[];
@@ -163,7 +164,18 @@ export class ConnectUserProvider extends Construct implements IConnectUserProvid
         resources: [this.logGroup.logGroupArn],
       }),
     );
-    connectStatements(props.instanceArns).forEach((s) => this.role.addToPrincipalPolicy(s));
+    // The account's traffic distribution groups, in every region, as template.yaml's
+    // arn:${AWS::Partition}:connect:*:${AWS::AccountId}:traffic-distribution-group/*.
+    const trafficDistributionGroups = Stack.of(this).formatArn({
+      service: 'connect',
+      region: '*',
+      resource: 'traffic-distribution-group',
+      resourceName: '*',
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+    for (const statement of connectStatements(props.instanceArns, trafficDistributionGroups)) {
+      this.role.addToPrincipalPolicy(statement);
+    }
 
     this.function = new lambda.Function(this, 'Function', {
       description: 'Provider of the CloudFormation custom resource Custom::ConnectUser.',

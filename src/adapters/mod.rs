@@ -9,6 +9,6 @@ pub mod runtime;
 mod secrets;
 
 pub use connect::SdkConnect;
-pub use connect::inventory::{UserSummary, UsersPage};
+pub use connect::inventory::{GroupSummary, UserSummary, UsersPage};
 pub use respond::{HttpSender, http_client};
 pub use secrets::SdkSecrets;

@@ -3,6 +3,7 @@
 //! it never names an adapter.
 
 mod lifecycle;
+mod names;
 mod pacer;
 mod password;
 pub mod ports;
@@ -10,6 +11,7 @@ mod retry;
 mod supervise;
 
 pub use lifecycle::Windows;
+pub use names::{NAME_TTL, NameCache};
 pub use pacer::{Pacer, Permit};
 pub use ports::{Connect, ConnectError, Delivery, ErrorKind, ResponseSender, Secrets, SecretsError, SecretsErrorKind};
 pub use retry::Retrying;

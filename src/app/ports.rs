@@ -3,12 +3,14 @@
 //! Secrets Manager for `PasswordSecretArn` ([`Secrets`]).
 //! The adapters implement them; tests may too.
 
+use std::collections::BTreeSet;
 use std::future::Future;
 use std::time::SystemTime;
 
-use crate::core::arn::{InstanceArn, UserArn};
+use crate::core::arn::{InstanceArn, ResourceArn, TrafficDistributionGroupArn, UserArn};
 pub use crate::core::connect_error::{ConnectError, ErrorKind, SecretsError, SecretsErrorKind};
 use crate::core::model::{InstanceInfo, LiveUser, Proficiencies};
+use crate::core::names::NameKind;
 use crate::core::plan::{Call, NewUser};
 use crate::core::response_url::ResponseUrl;
 
@@ -47,6 +49,36 @@ pub trait Connect: Send + Sync + 'static {
         &self,
         instance: &InstanceArn,
     ) -> impl Future<Output = Result<InstanceInfo, ConnectError>> + Send;
+
+    /// The resources of `kind` in `instance` named `name` (for a hierarchy group, whose path is `name`), as
+    /// `(name or path, ARN)`: Connect's search, which may match more loosely than exactly (the caller keeps the
+    /// exact matches). Every page.
+    fn find_named(
+        &self,
+        instance: &InstanceArn,
+        kind: NameKind,
+        name: &str,
+    ) -> impl Future<Output = Result<Vec<(String, ResourceArn)>, ConnectError>> + Send;
+
+    /// Every resource of `kind` in `instance`, as `(name or path, ARN)`: what a name that matches nothing is compared
+    /// with, to say which names are closest.
+    fn list_named(
+        &self,
+        instance: &InstanceArn,
+        kind: NameKind,
+    ) -> impl Future<Output = Result<Vec<(String, ResourceArn)>, ConnectError>> + Send;
+
+    /// `DescribeTrafficDistributionGroup`, in the group's home region: its status (`ACTIVE`, `PENDING_DELETION`…).
+    fn group_status(
+        &self,
+        group: &TrafficDistributionGroupArn,
+    ) -> impl Future<Output = Result<String, ConnectError>> + Send;
+
+    /// `ListTrafficDistributionGroupUsers`, every page, in the group's home region: the ids of its users.
+    fn group_users(
+        &self,
+        group: &TrafficDistributionGroupArn,
+    ) -> impl Future<Output = Result<BTreeSet<String>, ConnectError>> + Send;
 }
 
 /// How a response delivery ended.

@@ -13,15 +13,17 @@
 //! handler bounds the wait with the invocation's deadline. Every attempt, retries included, first waits for a
 //! permit of the [`Pacer`] the execution environment shares.
 
+use std::collections::BTreeSet;
 use std::future::Future;
 
 use tracing::warn;
 
 use super::pacer::Pacer;
 use super::ports::{Connect, ConnectError, ErrorKind};
-use crate::core::arn::{InstanceArn, UserArn};
+use crate::core::arn::{InstanceArn, ResourceArn, TrafficDistributionGroupArn, UserArn};
 use crate::core::backoff::Backoff;
 use crate::core::model::{InstanceInfo, LiveUser, Proficiencies};
+use crate::core::names::NameKind;
 use crate::core::plan::{Call, NewUser};
 
 /// How many times a quota error is tried again before it is returned: a quota that frees up within seconds
@@ -169,6 +171,31 @@ impl<C: Connect> Connect for Retrying<C> {
     async fn describe_instance(&self, instance: &InstanceArn) -> Result<InstanceInfo, ConnectError> {
         self.retry(Access::Read, || self.inner.describe_instance(instance)).await
     }
+
+    async fn find_named(
+        &self,
+        instance: &InstanceArn,
+        kind: NameKind,
+        name: &str,
+    ) -> Result<Vec<(String, ResourceArn)>, ConnectError> {
+        self.retry(Access::Read, || self.inner.find_named(instance, kind, name)).await
+    }
+
+    async fn list_named(
+        &self,
+        instance: &InstanceArn,
+        kind: NameKind,
+    ) -> Result<Vec<(String, ResourceArn)>, ConnectError> {
+        self.retry(Access::Read, || self.inner.list_named(instance, kind)).await
+    }
+
+    async fn group_status(&self, group: &TrafficDistributionGroupArn) -> Result<String, ConnectError> {
+        self.retry(Access::Read, || self.inner.group_status(group)).await
+    }
+
+    async fn group_users(&self, group: &TrafficDistributionGroupArn) -> Result<BTreeSet<String>, ConnectError> {
+        self.retry(Access::Read, || self.inner.group_users(group)).await
+    }
 }
 
 #[cfg(test)]
@@ -230,6 +257,23 @@ mod tests {
         }
         async fn describe_instance(&self, _: &InstanceArn) -> Result<InstanceInfo, ConnectError> {
             self.outcome("DescribeInstance").map(|()| InstanceInfo { identity_management: None })
+        }
+        async fn find_named(
+            &self,
+            _: &InstanceArn,
+            _: NameKind,
+            _: &str,
+        ) -> Result<Vec<(String, ResourceArn)>, ConnectError> {
+            self.outcome("SearchRoutingProfiles").map(|()| Vec::new())
+        }
+        async fn list_named(&self, _: &InstanceArn, _: NameKind) -> Result<Vec<(String, ResourceArn)>, ConnectError> {
+            Err(Self::unused("SearchRoutingProfiles"))
+        }
+        async fn group_status(&self, _: &TrafficDistributionGroupArn) -> Result<String, ConnectError> {
+            Err(Self::unused("DescribeTrafficDistributionGroup"))
+        }
+        async fn group_users(&self, _: &TrafficDistributionGroupArn) -> Result<BTreeSet<String>, ConnectError> {
+            self.outcome("ListTrafficDistributionGroupUsers").map(|()| BTreeSet::new())
         }
     }
 

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use tracing::{Instrument, error, info, info_span, warn};
 
 use super::lifecycle::{self, Claim, Progress, Settled, Windows, Work};
+use super::names::NameCache;
 use super::ports::{Connect, Delivery, ResponseSender, Secrets};
 use crate::core::deadline::{Deadlines, deadlines, settle_until};
 use crate::core::event::{Envelope, Payload, Request, unwrap_sns};
@@ -65,6 +66,8 @@ pub struct Handler<C, S> {
     secrets: Option<Arc<dyn Secrets>>,
     /// How patient the lifecycle is with Connect's eventual consistency.
     windows: Windows,
+    /// The names resolved in this execution environment.
+    names: Arc<NameCache>,
 }
 
 impl<C, S> Clone for Handler<C, S> {
@@ -76,6 +79,7 @@ impl<C, S> Clone for Handler<C, S> {
             url_policy: self.url_policy,
             secrets: self.secrets.clone(),
             windows: self.windows,
+            names: self.names.clone(),
         }
     }
 }
@@ -103,6 +107,7 @@ impl<C: Connect, S: ResponseSender> Handler<C, S> {
             url_policy: UrlPolicy::default(),
             secrets: None,
             windows: Windows::default(),
+            names: Arc::default(),
         }
     }
 
@@ -243,6 +248,7 @@ impl<C: Connect, S: ResponseSender> Handler<C, S> {
             home: function_arn.and_then(Home::from_function_arn),
             deadline: limits.work,
             held: limits.held,
+            names: self.names.clone(),
         };
         let mut task = tokio::spawn({
             let (connect, envelope, progress, request) =

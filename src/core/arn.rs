@@ -18,6 +18,9 @@ pub enum ArnError {
         /// The value as given.
         value: String,
     },
+    /// The value is not the ARN of a traffic distribution group.
+    #[error("expected arn:<partition>:connect:<region>:<12-digit account>:traffic-distribution-group/<id>, got {0:?}")]
+    NotATrafficDistributionGroup(String),
     /// A well-formed resource ARN of an instance other than the template's `InstanceArn`.
     #[error("belongs to instance {actual}, not to InstanceArn {expected}")]
     OtherInstance {
@@ -246,9 +249,81 @@ impl fmt::Display for UserArn {
     }
 }
 
+/// `arn:<partition>:connect:<region>:<account>:traffic-distribution-group/<id>`: a Global Resiliency traffic
+/// distribution group, which lives in its home region (its ARN's), outside any instance's ARN.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TrafficDistributionGroupArn {
+    arn: String,
+    id_start: usize,
+}
+
+impl TrafficDistributionGroupArn {
+    /// Parses `arn:<partition>:connect:<region>:<12-digit account>:traffic-distribution-group/<id>`.
+    pub fn parse(value: &str) -> Result<Self, ArnError> {
+        let bad = || ArnError::NotATrafficDistributionGroup(value.to_owned());
+        let head = ArnHead::split(value).filter(|h| h.service == "connect" && is_region(h.region)).ok_or_else(bad)?;
+        let id = head.resource.strip_prefix("traffic-distribution-group/").filter(|id| is_id(id)).ok_or_else(bad)?;
+        Ok(Self { id_start: value.len() - id.len(), arn: value.to_owned() })
+    }
+
+    /// The whole ARN.
+    pub fn as_str(&self) -> &str {
+        &self.arn
+    }
+
+    /// The group's id.
+    pub fn id(&self) -> &str {
+        &self.arn[self.id_start..]
+    }
+
+    /// The group's home region, where its API calls are made.
+    pub fn region(&self) -> &str {
+        self.arn.split(':').nth(3).unwrap_or_default()
+    }
+
+    /// The account that owns it.
+    pub fn account(&self) -> &str {
+        self.arn.split(':').nth(4).unwrap_or_default()
+    }
+
+    /// The partition.
+    pub fn partition(&self) -> &str {
+        self.arn.split(':').nth(1).unwrap_or_default()
+    }
+}
+
+impl fmt::Display for TrafficDistributionGroupArn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.arn)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_traffic_distribution_group_arn_tells_its_home_region_and_id() {
+        let arn =
+            "arn:aws:connect:eu-west-2:123456789012:traffic-distribution-group/e5000000-0000-4000-8000-00000000000a";
+        let group = TrafficDistributionGroupArn::parse(arn).map_err(|e| e.to_string());
+        assert_eq!(
+            group.as_ref().map(|g| (g.region(), g.id(), g.account(), g.partition())),
+            Ok(("eu-west-2", "e5000000-0000-4000-8000-00000000000a", "123456789012", "aws"))
+        );
+        for bad in [
+            "arn:aws:connect:eu-west-2:123456789012:instance/i-1",
+            "arn:aws:connect:eu-west-2:123456789012:traffic-distribution-group/",
+            "arn:aws:connect::123456789012:traffic-distribution-group/g-1",
+            "arn:aws:s3:eu-west-2:123456789012:traffic-distribution-group/g-1",
+        ] {
+            assert_eq!(
+                TrafficDistributionGroupArn::parse(bad),
+                Err(ArnError::NotATrafficDistributionGroup(bad.to_owned())),
+                "{bad}"
+            );
+        }
+    }
 
     const INSTANCE: &str = "arn:aws:connect:us-east-1:123456789012:instance/a1b2c3d4-0000-4000-8000-000000000001";
 

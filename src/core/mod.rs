@@ -12,6 +12,7 @@ pub mod failure;
 pub mod identity;
 pub mod mode;
 pub mod model;
+pub mod names;
 pub mod owner;
 pub mod pace;
 pub mod password_secret;

@@ -4,10 +4,10 @@
 //! `Option` means "the template does not set it": the SDK's structs cannot tell unset from
 //! `false`/`0`, so comparisons happen on these types only.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use super::arn::{InstanceArn, ResourceArn, UserArn};
+use super::arn::{InstanceArn, ResourceArn, TrafficDistributionGroupArn, UserArn};
 use super::identity::IdentityManagement;
 use super::password_secret::PasswordSecret;
 use super::secret::Secret;
@@ -265,8 +265,12 @@ pub struct UserSpec {
     pub security_profiles: Vec<ResourceArn>,
     /// `DirectoryUserId`; `None` = not set.
     pub directory_user_id: Option<String>,
-    /// `HierarchyGroupArn`, in `instance`; `None` = not set.
+    /// `HierarchyGroupArn` (or the group `HierarchyGroupPath` names), in `instance`; `None` = not set.
     pub hierarchy_group: Option<ResourceArn>,
+    /// What the template gave by name instead of by ARN (the ARNs above are what the names resolved to).
+    pub named: Named,
+    /// `TrafficDistributionGroupArns`: the Global Resiliency groups the user is in; `None` = not set.
+    pub traffic_distribution_groups: Option<Vec<TrafficDistributionGroupArn>>,
     /// `IdentityInfo`; `None` = not set.
     pub identity_info: Option<IdentityInfo>,
     /// `PhoneConfig`; `None` = not set.
@@ -284,6 +288,17 @@ pub struct UserSpec {
     pub password_secret: Option<PasswordSecret>,
 }
 
+/// The names a template gave instead of ARNs (`RoutingProfileName`, `SecurityProfileNames`, `HierarchyGroupPath`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Named {
+    /// `RoutingProfileName`.
+    pub routing_profile: Option<String>,
+    /// `SecurityProfileNames`.
+    pub security_profiles: Option<Vec<String>>,
+    /// `HierarchyGroupPath`.
+    pub hierarchy_group: Option<String>,
+}
+
 /// What an old template set that a new one may stop setting: the only parts of
 /// `OldResourceProperties` the plan needs, read leniently (the old template may predate today's rules).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -292,8 +307,10 @@ pub struct OldTemplate {
     pub tag_keys: Vec<String>,
     /// Keys of the old `UserProficiencies`, distinct.
     pub proficiency_keys: Vec<ProficiencyKey>,
-    /// Whether the old template set `HierarchyGroupArn`.
+    /// Whether the old template set `HierarchyGroupArn` or `HierarchyGroupPath`.
     pub hierarchy_group: bool,
+    /// The old `TrafficDistributionGroupArns`, distinct.
+    pub traffic_distribution_groups: Vec<TrafficDistributionGroupArn>,
     /// The old `Password` as sent, compared only to warn that a change is not applied.
     pub password: Option<Secret>,
 }
@@ -330,6 +347,9 @@ pub struct LiveUser {
     pub proficiencies: Option<Proficiencies>,
     /// All tags, the owner tag included.
     pub tags: Tags,
+    /// Of the traffic distribution groups asked about (the new and the old template's), those the user is in;
+    /// `None` when none was asked about.
+    pub traffic_distribution_groups: Option<BTreeSet<TrafficDistributionGroupArn>>,
 }
 
 #[cfg(test)]

@@ -35,6 +35,8 @@ const SECURITY_PROFILE_AGENT = `${INSTANCE}/security-profile/c1000000-0000-4000-
 const SECURITY_PROFILE_QA = `${INSTANCE}/security-profile/c1000000-0000-4000-8000-000000000003`;
 const HIERARCHY_GROUP_1 = `${INSTANCE}/agent-group/d1000000-0000-4000-8000-000000000001`;
 const HIERARCHY_GROUP_2 = `${INSTANCE}/agent-group/d1000000-0000-4000-8000-000000000002`;
+const TRAFFIC_DISTRIBUTION_GROUP =
+  'arn:aws:connect:us-east-1:123456789012:traffic-distribution-group/e1000000-0000-4000-8000-000000000002';
 const SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:connect/agents/credentials-9m9wk1';
 const SECRET_JSON_KEY = 'password';
 
@@ -43,7 +45,25 @@ const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/contract/6
 /** The runner replaces a user ARN in PhysicalResourceId with the user its previous Create made. */
 const PLACEHOLDER_USER = `${INSTANCE}/agent/00000000-0000-4000-8000-000000000000`;
 
-type Props = Omit<ConnectUserProps, 'provider' | 'passwordSecret'> & { passwordSecretArn?: string };
+/** The users' props: the ARN properties as strings (or their names), the secret by its ARN. */
+type Props = Omit<
+  ConnectUserProps,
+  | 'provider'
+  | 'passwordSecret'
+  | 'routingProfileArn'
+  | 'securityProfileArns'
+  | 'hierarchyGroupArn'
+  | 'trafficDistributionGroupArns'
+> & {
+  routingProfileArn?: string;
+  securityProfileArns?: string[];
+  hierarchyGroupArn?: string;
+  trafficDistributionGroupArns?: string[];
+  passwordSecretArn?: string;
+};
+
+/** Where a user's props place it, as ARNs: what names resolve to, checked against Connect. */
+type Placement = { routingProfile: string; securityProfiles: string[]; hierarchyGroup: string };
 
 /** Jane, created: every property that a Create can take together (PhoneConfig, not its per-channel lists). */
 const created: Props = {
@@ -80,16 +100,24 @@ const created: Props = {
   serviceTimeout: Duration.minutes(5),
 };
 
-/** Jane, updated: every value changed, and the per-channel lists in place of PhoneConfig. */
+const createdAt: Placement = {
+  routingProfile: ROUTING_PROFILE,
+  securityProfiles: [SECURITY_PROFILE_AGENT],
+  hierarchyGroup: HIERARCHY_GROUP_1,
+};
+
+/** Jane, updated: every value changed, the profiles and hierarchy by name, a traffic distribution group joined,
+ * and the per-channel lists in place of PhoneConfig. */
 const updated: Props = {
   instanceArn: INSTANCE,
   username: 'jane.roe',
-  routingProfileArn: ROUTING_PROFILE_SALES,
-  securityProfileArns: [SECURITY_PROFILE_AGENT, SECURITY_PROFILE_QA],
+  routingProfileName: 'Sales',
+  securityProfileNames: ['Agent', 'QualityAnalyst'],
   passwordSecretArn: SECRET,
   passwordSecretJsonKey: SECRET_JSON_KEY,
   directoryUserId: 'directory-jane',
-  hierarchyGroupArn: HIERARCHY_GROUP_2,
+  hierarchyGroupPath: 'Americas/Seattle',
+  trafficDistributionGroupArns: [TRAFFIC_DISTRIBUTION_GROUP],
   identityInfo: {
     firstName: 'Janet',
     lastName: 'Roe-Smith',
@@ -116,6 +144,13 @@ const updated: Props = {
   adoptExisting: false,
   reconcileToken: 'second',
   serviceTimeout: Duration.minutes(10),
+};
+
+/** What Jane's updated names stand for in the seeded instance. */
+const updatedAt: Placement = {
+  routingProfile: ROUTING_PROFILE_SALES,
+  securityProfiles: [SECURITY_PROFILE_AGENT, SECURITY_PROFILE_QA],
+  hierarchyGroup: HIERARCHY_GROUP_2,
 };
 
 /** John: the `password` path, which excludes `passwordSecret`. */
@@ -180,12 +215,12 @@ const withoutOwnerTag = (tags: Record<string, string>) =>
 const channelEntry = (list: any[] | undefined, channel: string) => (list ?? []).find((e) => e.Channel === channel);
 
 /** Everything both Jane's Create and Update set, checked against the user as Connect holds it. */
-function assertCommon(user: Record<string, any>, props: Props) {
+function assertCommon(user: Record<string, any>, props: Props, at: Placement) {
   assert.equal(user.Username, props.username);
   assert.equal(user.Arn.split('/agent/')[0], props.instanceArn);
-  assert.equal(user.RoutingProfileId, idOf(props.routingProfileArn));
-  assert.deepEqual([...user.SecurityProfileIds].sort(), props.securityProfileArns.map(idOf).sort());
-  assert.equal(user.HierarchyGroupId, idOf(props.hierarchyGroupArn!));
+  assert.equal(user.RoutingProfileId, idOf(at.routingProfile));
+  assert.deepEqual([...user.SecurityProfileIds].sort(), at.securityProfiles.map(idOf).sort());
+  assert.equal(user.HierarchyGroupId, idOf(at.hierarchyGroup));
   assert.equal(user.DirectoryUserId, props.directoryUserId);
   const info = props.identityInfo!;
   assert.deepEqual(user.IdentityInfo, {
@@ -280,7 +315,7 @@ describe('the construct and the function agree on every property', () => {
   it('creates Jane with every property of the Create in Connect', () => {
     const { user, response, secretsCalls } = steps[0];
     assert.ok(user);
-    assertCommon(user, created);
+    assertCommon(user, created, createdAt);
     const phone = created.phoneConfig!;
     assert.deepEqual(user.PhoneConfig, {
       PhoneType: phone.phoneType,
@@ -296,13 +331,24 @@ describe('the construct and the function agree on every property', () => {
       UserId: user.Id,
       InstanceArn: created.instanceArn,
       Username: created.username,
+      RoutingProfileArn: createdAt.routingProfile,
+      SecurityProfileArns: createdAt.securityProfiles.join(','),
+      HierarchyGroupArn: createdAt.hierarchyGroup,
     });
   });
 
   it('updates Jane in place to every changed value, the per-channel lists included', () => {
-    const { user, secretsCalls, connectCalls } = steps[1];
+    const { user, secretsCalls, connectCalls, response } = steps[1];
     assert.ok(user);
-    assertCommon(user, updated);
+    assertCommon(user, updated, updatedAt);
+    // The names resolved in the instance, given back as ARNs; the group joined.
+    assert.equal(response!.Data.RoutingProfileArn, updatedAt.routingProfile);
+    assert.deepEqual(response!.Data.SecurityProfileArns.split(',').sort(), [...updatedAt.securityProfiles].sort());
+    assert.equal(response!.Data.HierarchyGroupArn, updatedAt.hierarchyGroup);
+    assert.ok(
+      connectCalls.some((c) => c.operation === 'AssociateTrafficDistributionGroupUser' && c.status === 200),
+      'joined the traffic distribution group',
+    );
     for (const entry of updated.autoAcceptConfigs!) {
       assert.deepEqual(channelEntry(user.AutoAcceptConfigs, entry.channel), {
         Channel: entry.channel,

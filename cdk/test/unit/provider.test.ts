@@ -51,6 +51,23 @@ function synth(props: Partial<ConstructorParameters<typeof ConnectUserProvider>[
   return { stack, provider, resources: () => resourcesOf(stack) };
 }
 
+/**
+ * The role's statements, with intrinsics evaluated as samPolicy evaluates template.yaml's: the traffic
+ * distribution groups' ARN holds the stack's partition and account (`Ref` of `AWS::Partition` and
+ * `AWS::AccountId`, as template.yaml's `!Sub`), which both sides then read with the same values.
+ */
+function evaluatedStatementsOfRole(resources: Record<string, Resource>, roleId: string): Record<string, any>[] {
+  const evaluated = Object.fromEntries(
+    Object.entries(resources).map(([id, r]) => [
+      id,
+      r.Type === 'AWS::IAM::Policy'
+        ? { ...r, Properties: { ...r.Properties, PolicyDocument: evaluate(r.Properties.PolicyDocument, samParameters) } }
+        : r,
+    ]),
+  );
+  return statementsOfRole(evaluated, roleId);
+}
+
 function theFunction(resources: Record<string, Resource>): [string, Resource] {
   return only(resources, 'AWS::Lambda::Function', (id) => id.startsWith('ProviderFunction'));
 }
@@ -61,12 +78,56 @@ describe('ConnectUserProvider', () => {
     const r = resources();
     const [, fn] = theFunction(r);
     const roleId = fn.Properties.Role['Fn::GetAtt'][0];
-    const ours = statementsOfRole(r, roleId).filter((s) => s.Action.some((a: string) => a.startsWith('connect:')));
+    const ours = evaluatedStatementsOfRole(r, roleId).filter((s) => s.Action.some((a: string) => a.startsWith('connect:')));
     const theirs = samPolicy('connect-users');
     const bySid = (list: Record<string, any>[]) =>
       Object.fromEntries(list.map((s) => [s.Sid, { Effect: s.Effect, Action: s.Action, Resource: s.Resource }]));
     assert.deepEqual(bySid(ours), bySid(theirs));
-    assert.equal(ours.length, 8);
+    assert.equal(ours.length, 6);
+  });
+
+  it('grants the name look-ups and the traffic distribution groups as template.yaml does', () => {
+    const r = synth().resources();
+    const roleId = theFunction(r)[1].Properties.Role['Fn::GetAtt'][0];
+    const ours = Object.fromEntries(evaluatedStatementsOfRole(r, roleId).map((s) => [s.Sid, s]));
+    const [eu, us] = INSTANCES;
+    const groups = 'arn:aws:connect:*:111122223333:traffic-distribution-group/*';
+    const expected: Record<string, [string[], string[]]> = {
+      ReadInstances: [
+        [
+          'connect:DescribeInstance',
+          'connect:SearchRoutingProfiles',
+          'connect:SearchSecurityProfiles',
+          'connect:SearchUserHierarchyGroups',
+          'connect:SearchUsers',
+        ],
+        [eu, us].flatMap((i) => [i, `${i}/*`]),
+      ],
+      ReadTrafficDistributionGroups: [
+        ['connect:DescribeTrafficDistributionGroup', 'connect:ListTrafficDistributionGroupUsers'],
+        [groups],
+      ],
+      AssignTrafficDistributionGroups: [
+        ['connect:AssociateTrafficDistributionGroupUser', 'connect:DisassociateTrafficDistributionGroupUser'],
+        [groups, `${eu}/agent/*`, `${us}/agent/*`],
+      ],
+    };
+    for (const [sid, [actions, resources]] of Object.entries(expected)) {
+      assert.deepEqual(ours[sid].Action, actions, sid);
+      assert.deepEqual(ours[sid].Resource, [...resources].sort(), sid);
+    }
+  });
+
+  it("names the traffic distribution groups of the stack's account and partition", () => {
+    const stack = new Stack(new App(), 'Test', { env: { account: '444455556666', region: 'cn-north-1' } });
+    new ConnectUserProvider(stack, 'Provider', { instanceArns: INSTANCES, code: placeholderCode() });
+    const r = resourcesOf(stack);
+    const roleId = theFunction(r)[1].Properties.Role['Fn::GetAtt'][0];
+    const read = statementsOfRole(r, roleId).find((s) => s.Sid === 'ReadTrafficDistributionGroups')!;
+    const [resource] = read.Resource.map((x: string) => JSON.parse(x));
+    assert.deepEqual(resource, {
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':connect:*:444455556666:traffic-distribution-group/*']],
+    });
   });
 
   it('lets the function write only to its own log group, as template.yaml does', () => {

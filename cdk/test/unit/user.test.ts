@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as connect from 'aws-cdk-lib/aws-connect';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
   Channel,
@@ -19,6 +20,8 @@ import { WIRE_NAMES } from '../../lib/properties';
 import { only, placeholderCode, REPOSITORY, Resource, resourcesOf, statementsOfRole } from '../helpers';
 
 const I = 'arn:aws:connect:us-east-1:111122223333:instance/11111111-2222-3333-4444-555555555555';
+const TDG = 'arn:aws:connect:us-east-1:111122223333:traffic-distribution-group/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
+const TDG_2 = 'arn:aws:connect:us-west-2:111122223333:traffic-distribution-group/ffffffff-bbbb-cccc-dddd-eeeeeeeeeeee';
 
 function stackWithProvider(mode = ProviderMode.DIRECT) {
   const stack = new Stack(new App(), 'Test');
@@ -73,6 +76,7 @@ describe('ConnectUser', () => {
       voiceEnhancementConfigs: [{ channel: Channel.VOICE, voiceEnhancementMode: VoiceEnhancementMode.NOISE_SUPPRESSION }],
       userProficiencies: [{ attributeName: 'Language', attributeValue: 'English', level: 3.5 }],
       tags: [{ key: 'team', value: 'support' }],
+      trafficDistributionGroupArns: [TDG, TDG_2],
       adoptExisting: true,
       reconcileToken: '2026-01',
     });
@@ -113,8 +117,96 @@ describe('ConnectUser', () => {
       VoiceEnhancementConfigs: [{ Channel: 'VOICE', VoiceEnhancementMode: 'NOISE_SUPPRESSION' }],
       UserProficiencies: [{ AttributeName: 'Language', AttributeValue: 'English', Level: 3.5 }],
       Tags: [{ Key: 'team', Value: 'support' }],
+      TrafficDistributionGroupArns: [TDG, TDG_2],
       AdoptExisting: true,
       ReconcileToken: '2026-01',
+    });
+  });
+
+  it('sends the names that stand for the ARNs under their own names', () => {
+    const { stack, provider } = stackWithProvider();
+    const { routingProfileArn: _r, securityProfileArns: _s, ...rest } = required(provider);
+    new ConnectUser(stack, 'Jane', {
+      ...rest,
+      routingProfileName: 'Basic Routing Profile',
+      securityProfileNames: ['Agent', 'QualityAnalyst'],
+      hierarchyGroupPath: 'Europe/Berlin/Team 4',
+    });
+    const { ServiceToken: _, ...properties } = userResource(stack)[1].Properties;
+    assert.deepEqual(properties, {
+      InstanceArn: I,
+      Username: 'jane.roe',
+      RoutingProfileName: 'Basic Routing Profile',
+      SecurityProfileNames: ['Agent', 'QualityAnalyst'],
+      HierarchyGroupPath: 'Europe/Berlin/Team 4',
+    });
+  });
+
+  describe('takes the aws_connect L1 resources for the ARN properties', () => {
+    function withL1s() {
+      const { stack, provider } = stackWithProvider();
+      const routingProfile = new connect.CfnRoutingProfile(stack, 'RoutingProfile', {
+        instanceArn: I,
+        name: 'Support',
+        description: 'Support',
+        defaultOutboundQueueArn: `${I}/queue/q`,
+        mediaConcurrencies: [{ channel: 'VOICE', concurrency: 1 }],
+      });
+      const securityProfile = new connect.CfnSecurityProfile(stack, 'SecurityProfile', {
+        instanceArn: I,
+        securityProfileName: 'Support agent',
+      });
+      const hierarchyGroup = new connect.CfnUserHierarchyGroup(stack, 'HierarchyGroup', {
+        instanceArn: I,
+        name: 'Team 4',
+      });
+      const group = new connect.CfnTrafficDistributionGroup(stack, 'Group', { instanceArn: I, name: 'global' });
+      return { stack, provider, routingProfile, securityProfile, hierarchyGroup, group };
+    }
+
+    it('sends each one as its ARN attribute, beside plain ARNs in the lists', () => {
+      const { stack, provider, routingProfile, securityProfile, hierarchyGroup, group } = withL1s();
+      new ConnectUser(stack, 'Jane', {
+        ...required(provider),
+        routingProfileArn: routingProfile,
+        securityProfileArns: [securityProfile, `${I}/security-profile/sp`],
+        hierarchyGroupArn: hierarchyGroup,
+        trafficDistributionGroupArns: [TDG, group],
+      });
+      const r = resourcesOf(stack);
+      const idOf = (type: string) => only(r, type)[0];
+      const properties = userResource(stack)[1].Properties;
+      assert.deepEqual(properties.RoutingProfileArn, {
+        'Fn::GetAtt': [idOf('AWS::Connect::RoutingProfile'), 'RoutingProfileArn'],
+      });
+      assert.deepEqual(properties.SecurityProfileArns, [
+        { 'Fn::GetAtt': [idOf('AWS::Connect::SecurityProfile'), 'SecurityProfileArn'] },
+        `${I}/security-profile/sp`,
+      ]);
+      assert.deepEqual(properties.HierarchyGroupArn, {
+        'Fn::GetAtt': [idOf('AWS::Connect::UserHierarchyGroup'), 'UserHierarchyGroupArn'],
+      });
+      assert.deepEqual(properties.TrafficDistributionGroupArns, [
+        TDG,
+        { 'Fn::GetAtt': [idOf('AWS::Connect::TrafficDistributionGroup'), 'TrafficDistributionGroupArn'] },
+      ]);
+    });
+
+    it('imports the ARN of an L1 resource of another stack', () => {
+      const app = new App();
+      const shared = new Stack(app, 'Shared');
+      const routingProfile = new connect.CfnRoutingProfile(shared, 'RoutingProfile', {
+        instanceArn: I,
+        name: 'Support',
+        description: 'Support',
+        defaultOutboundQueueArn: `${I}/queue/q`,
+        mediaConcurrencies: [{ channel: 'VOICE', concurrency: 1 }],
+      });
+      const users = new Stack(app, 'Users');
+      const provider = new ConnectUserProvider(users, 'Provider', { instanceArns: [I], code: placeholderCode() });
+      new ConnectUser(users, 'Jane', { ...required(provider), routingProfileArn: routingProfile });
+      const properties = only(resourcesOf(users), ConnectUser.RESOURCE_TYPE)[1].Properties;
+      assert.match(properties.RoutingProfileArn['Fn::ImportValue'], /^Shared:ExportsOutputFnGetAttRoutingProfile/);
     });
   });
 
@@ -151,6 +243,34 @@ describe('ConnectUser', () => {
     assert.deepEqual(stack.resolve(user.userId), { 'Fn::GetAtt': [id, 'UserId'] });
     assert.deepEqual(stack.resolve(user.instanceArn), { 'Fn::GetAtt': [id, 'InstanceArn'] });
     assert.deepEqual(stack.resolve(user.resource.ref), { Ref: id });
+  });
+
+  it('exposes the resolved ARNs as attributes, the security profiles also as a list', () => {
+    const { stack, provider } = stackWithProvider();
+    const { routingProfileArn: _r, securityProfileArns: _s, ...rest } = required(provider);
+    const user = new ConnectUser(stack, 'Jane', {
+      ...rest,
+      routingProfileName: 'Basic Routing Profile',
+      securityProfileNames: ['Agent'],
+    });
+    const [id] = userResource(stack);
+    assert.deepEqual(stack.resolve(user.routingProfileArn), { 'Fn::GetAtt': [id, 'RoutingProfileArn'] });
+    assert.deepEqual(stack.resolve(user.securityProfileArns), { 'Fn::GetAtt': [id, 'SecurityProfileArns'] });
+    assert.deepEqual(stack.resolve(user.hierarchyGroupArn), { 'Fn::GetAtt': [id, 'HierarchyGroupArn'] });
+    assert.deepEqual(stack.resolve(user.securityProfileArnList), {
+      'Fn::Split': [',', { 'Fn::GetAtt': [id, 'SecurityProfileArns'] }],
+    });
+    // The list token goes whole into a list property of another resource.
+    const output = new connect.CfnUser(stack, 'Twin', {
+      instanceArn: I,
+      username: 'twin',
+      phoneConfig: { phoneType: 'SOFT_PHONE' },
+      routingProfileArn: user.routingProfileArn,
+      securityProfileArns: user.securityProfileArnList,
+    });
+    assert.deepEqual(stack.resolve(output.securityProfileArns), {
+      'Fn::Split': [',', { 'Fn::GetAtt': [id, 'SecurityProfileArns'] }],
+    });
   });
 
   it('passes serviceTimeout and removalPolicy to CloudFormation', () => {
@@ -325,7 +445,7 @@ describe('ConnectUser', () => {
       return () => new ConnectUser(stack, 'Jane', props as ConnectUserProps);
     };
 
-    for (const name of ['instanceArn', 'username', 'routingProfileArn', 'securityProfileArns', 'provider']) {
+    for (const name of ['instanceArn', 'username', 'provider']) {
       it(`without ${name}`, () => {
         assert.throws(
           attempt((p) => delete p[name]),
@@ -334,10 +454,55 @@ describe('ConnectUser', () => {
       });
     }
 
+    for (const [arn, name] of [
+      ['routingProfileArn', 'routingProfileName'],
+      ['securityProfileArns', 'securityProfileNames'],
+    ]) {
+      it(`without ${arn} or ${name}`, () => {
+        assert.throws(
+          attempt((p) => delete p[arn]),
+          new RegExp(`ConnectUser Test/Jane: .*${arn} or ${name} is required`),
+        );
+      });
+    }
+
+    for (const [arn, name, value] of [
+      ['routingProfileArn', 'routingProfileName', 'Basic Routing Profile'],
+      ['securityProfileArns', 'securityProfileNames', ['Agent']],
+      ['hierarchyGroupArn', 'hierarchyGroupPath', 'Europe/Berlin'],
+    ] as const) {
+      it(`with both ${arn} and ${name}`, () => {
+        assert.throws(
+          attempt((p) => {
+            p[arn] ??= `${I}/agent-group/g`;
+            p[name] = value;
+          }),
+          new RegExp(`${arn} and ${name} exclude each other: give one`),
+        );
+      });
+    }
+
     it('with no security profile', () => {
       assert.throws(
         attempt((p) => (p.securityProfileArns = [])),
-        /securityProfileArns is required/,
+        /securityProfileArns or securityProfileNames is required \(1-10 security profiles\)/,
+      );
+      assert.throws(
+        attempt((p) => {
+          delete p.securityProfileArns;
+          p.securityProfileNames = [];
+        }),
+        /securityProfileArns or securityProfileNames is required/,
+      );
+    });
+
+    it('with an L1 resource of the wrong type, or another object (an untyped caller)', () => {
+      assert.throws(
+        attempt((p, stack) => {
+          p.routingProfileArn = new connect.CfnSecurityProfile(stack, 'S', { instanceArn: I, securityProfileName: 'x' });
+          p.trafficDistributionGroupArns = [TDG, { arn: TDG }];
+        }),
+        /routingProfileArn must be an ARN or a CfnRoutingProfile; trafficDistributionGroupArns\[1\] must be an ARN or a CfnTrafficDistributionGroup/,
       );
     });
 
@@ -373,9 +538,15 @@ describe('ConnectUser', () => {
       assert.throws(
         attempt((p) => {
           delete p.username;
+          delete p.routingProfileArn;
+          p.securityProfileNames = ['Agent'];
           p.passwordSecretJsonKey = 'password';
         }),
-        /username is required; passwordSecretJsonKey applies only with passwordSecret/,
+        new RegExp(
+          'username is required; routingProfileArn or routingProfileName is required; ' +
+            'securityProfileArns and securityProfileNames exclude each other: give one; ' +
+            'passwordSecretJsonKey applies only with passwordSecret',
+        ),
       );
     });
   });

@@ -1,4 +1,4 @@
-//! The command line: `connect-users export` and `connect-users plan`, their options, and how each run is set up
+//! The command line: `connect-users export`, `plan` and `diff`, their options, and how each run is set up
 //! (the Connect client from the standard AWS configuration: region, credentials, profile, and
 //! `AWS_ENDPOINT_URL_CONNECT`; calls go to each instance's own region).
 
@@ -11,8 +11,9 @@ use crate::export::layout::DeletionPolicy;
 use crate::template::Format;
 
 /// From a live Amazon Connect instance to CloudFormation, and back: `export` writes a template of
-/// `Custom::ConnectUser` resources that adopt the instance's users as they are; `plan` shows what the
-/// cfn-connect-user function would do with a template's users now. Only reads Connect, never writes.
+/// `Custom::ConnectUser` resources that adopt the instance's users as they are (`--portable`: for any instance);
+/// `plan` shows what the cfn-connect-user function would do with a template's users now, in any instance; `diff`
+/// compares two instances' agents. Only reads Connect, never writes.
 #[derive(Debug, Parser)]
 #[command(name = "connect-users", version)]
 pub struct Cli {
@@ -33,6 +34,8 @@ pub enum Command {
     Export(ExportArgs),
     /// Show the Connect calls the function would make for each Custom::ConnectUser of a template.
     Plan(PlanArgs),
+    /// List, per agent, what differs between two instances (test and production, primary and replica).
+    Diff(DiffArgs),
 }
 
 /// `connect-users export`.
@@ -94,6 +97,37 @@ pub struct ExportArgs {
     /// changes are handed over between resources: refused under Retain, deleted under Delete.
     #[arg(long)]
     pub fresh_layout: bool,
+    /// A template for any instance: profiles by name (RoutingProfileName, SecurityProfileNames, HierarchyGroupPath)
+    /// instead of ARNs, the instance as the parameter ConnectInstanceArn, and each traffic distribution group as a
+    /// parameter, all defaulting to the exported instance's.
+    #[arg(long)]
+    pub portable: bool,
+}
+
+/// `connect-users diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The instance compared from, arn:PARTITION:connect:REGION:ACCOUNT:instance/ID.
+    #[arg(long, value_name = "ARN")]
+    pub from: String,
+    /// The instance compared to.
+    #[arg(long, value_name = "ARN")]
+    pub to: String,
+    /// Only users whose username matches this glob (as for export). Repeatable.
+    #[arg(long = "username", value_name = "GLOB")]
+    pub usernames: Vec<String>,
+    /// Only users whose username matches this regular expression. Repeatable.
+    #[arg(long = "username-regex", value_name = "REGEX")]
+    pub username_regexes: Vec<String>,
+    /// Exit 0 when the instances' agents are the same, 2 when they differ, 1 on an error.
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+    /// The output's format.
+    #[arg(long, value_enum, default_value_t = Output::Text)]
+    pub output: Output,
+    /// Users read at once, in each instance (all calls share one adaptive pacer).
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
 }
 
 /// `connect-users plan`.
@@ -117,6 +151,10 @@ pub struct PlanArgs {
     /// proficiencies, the hierarchy group) and renames are planned as the function's Update does.
     #[arg(long, value_name = "FILE")]
     pub previous_template: Option<PathBuf>,
+    /// Plan every resource against this instance, whatever its InstanceArn says: a portable export (or any template
+    /// naming its profiles and hierarchy) planned for test, production or a replica before it is deployed there.
+    #[arg(long, value_name = "ARN")]
+    pub instance_arn: Option<String>,
     /// Exit 0 when there are no changes, 2 when there are, 1 on an error or a refused resource.
     #[arg(long)]
     pub detailed_exitcode: bool,
@@ -128,7 +166,7 @@ pub struct PlanArgs {
     pub concurrency: u16,
 }
 
-/// How `plan` prints.
+/// How `plan` and `diff` print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Output {
     /// For people.

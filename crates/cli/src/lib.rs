@@ -5,7 +5,11 @@
 //!   `AdoptExisting: "true"` and the live user's properties, so its deployment adopts each user with its owner tag
 //!   and changes nothing else; nested stacks beyond CloudFormation's limits; resumable.
 //! - `plan` ([`plan`]): for each `Custom::ConnectUser` of a template, the Connect calls the function would make
-//!   against the live user now, decided by the function's own core (`cfn_connect_user::core::plan`).
+//!   against the live user now, decided by the function's own core (`cfn_connect_user::core::decision`); with
+//!   `--instance-arn`, against any instance.
+//! - `export --portable` ([`export::portable`]): names instead of ARNs, the instance as a parameter: one roster for
+//!   test, production and a Global Resiliency replica.
+//! - `diff` ([`diff`]): per agent, what differs between two instances.
 //!
 //! It reuses the function's crate for everything that decides: properties and their validation, the plan, the
 //! owner tag, the reasons; and its Connect adapter with the same retries and adaptive pacing.
@@ -13,6 +17,8 @@
 #![warn(missing_docs)]
 
 pub mod args;
+pub mod catalog;
+pub mod diff;
 pub mod export;
 pub mod intrinsics;
 pub mod plan;

@@ -1,6 +1,7 @@
 //! The only way this tool reaches Amazon Connect: [`ReadOnly`], which holds the function's Connect adapter behind
 //! its retry and pacing wrapper and exposes reads alone (`DescribeInstance`, `ListUsers`, `SearchUsers`,
-//! `DescribeUser`, `ListUserProficiencies`). No write can be sent from this crate: the client that could send one
+//! `DescribeUser`, `ListUserProficiencies`; the searches of profiles and hierarchy groups by name; the traffic
+//! distribution groups and their users). No write can be sent from this crate: the client that could send one
 //! is a private field, and no method here hands it out.
 //!
 //! Every call waits for a permit of one [`Pacer`], the function's adaptive (AIMD) pacer: calls go unpaced until
@@ -16,11 +17,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use cfn_connect_user::adapters::{SdkConnect, UsersPage};
-use cfn_connect_user::app::{Connect, ConnectError, ErrorKind, Pacer, Retrying};
-use cfn_connect_user::core::arn::{InstanceArn, UserArn};
+use std::collections::BTreeSet;
+
+use cfn_connect_user::adapters::{GroupSummary, SdkConnect, UsersPage};
+use cfn_connect_user::app::{Connect, ConnectError, ErrorKind, NameCache, Pacer, Retrying};
+use cfn_connect_user::core::arn::{InstanceArn, ResourceArn, TrafficDistributionGroupArn, UserArn};
 use cfn_connect_user::core::backoff::Backoff;
 use cfn_connect_user::core::model::{InstanceInfo, LiveUser, Proficiencies};
+use cfn_connect_user::core::names::{Found, NameKind, Wanted};
 
 /// How many times a quota error (`LimitExceededException`) of `ListUsers` is tried again, as the function's retry
 /// policy does for its own calls.
@@ -37,6 +41,8 @@ pub struct ReadOnly {
     backoff: Backoff,
     calls: Arc<AtomicU64>,
     limit: Duration,
+    /// The names resolved in this run, as the function keeps them in an execution environment.
+    names: Arc<NameCache>,
 }
 
 impl ReadOnly {
@@ -47,6 +53,7 @@ impl ReadOnly {
             backoff,
             calls: Arc::default(),
             limit: CALL_LIMIT,
+            names: Arc::default(),
         }
     }
 
@@ -114,6 +121,42 @@ impl ReadOnly {
         Ok(live)
     }
 
+    /// What `wanted` names in `instance`, resolved as the function resolves it (Connect's search, exact names, the
+    /// closest ones on a miss), once per run.
+    pub async fn resolve(&self, instance: &InstanceArn, wanted: &Wanted) -> Result<Found, ConnectError> {
+        self.count(1);
+        self.limited(search_of(wanted.kind), self.names.resolve(&self.connect, instance, wanted)).await
+    }
+
+    /// Every `(name, ARN)` of `kind` in `instance` (for hierarchy groups, every `(path, ARN)`).
+    pub async fn all_named(
+        &self,
+        instance: &InstanceArn,
+        kind: NameKind,
+    ) -> Result<Vec<(String, ResourceArn)>, ConnectError> {
+        self.count(1);
+        self.limited(search_of(kind), self.connect.list_named(instance, kind)).await
+    }
+
+    /// `DescribeTrafficDistributionGroup`: the group's status.
+    pub async fn group_status(&self, group: &TrafficDistributionGroupArn) -> Result<String, ConnectError> {
+        self.count(1);
+        self.limited("DescribeTrafficDistributionGroup", self.connect.group_status(group)).await
+    }
+
+    /// `ListTrafficDistributionGroupUsers`, every page: the ids of the group's users.
+    pub async fn group_users(&self, group: &TrafficDistributionGroupArn) -> Result<BTreeSet<String>, ConnectError> {
+        self.count(1);
+        self.limited("ListTrafficDistributionGroupUsers", self.connect.group_users(group)).await
+    }
+
+    /// `ListTrafficDistributionGroups` of `instance`: the groups its users can be in.
+    pub async fn groups_of(&self, instance: &InstanceArn) -> Result<Vec<GroupSummary>, ConnectError> {
+        self.count(1);
+        self.limited("ListTrafficDistributionGroups", self.retry_read(|| self.connect.inner().list_groups(instance)))
+            .await
+    }
+
     /// `ListUserProficiencies`, every page.
     pub async fn proficiencies(&self, user: &UserArn) -> Result<Proficiencies, ConnectError> {
         self.count(1);
@@ -128,23 +171,29 @@ impl ReadOnly {
         next_token: Option<String>,
     ) -> Result<UsersPage, ConnectError> {
         self.count(1);
-        self.limited("ListUsers", self.list_users_page_unlimited(instance, next_token)).await
+        self.limited(
+            "ListUsers",
+            self.retry_read(|| self.connect.inner().list_users_page(instance, next_token.clone())),
+        )
+        .await
     }
 
-    async fn list_users_page_unlimited(
-        &self,
-        instance: &InstanceArn,
-        next_token: Option<String>,
-    ) -> Result<UsersPage, ConnectError> {
+    /// `call`, a read the port does not wrap (the survey's own: `ListUsers`, `ListTrafficDistributionGroups`), paced
+    /// and retried as the function retries its reads: throttles, server errors and lost connections until they
+    /// pass, a quota error a short grace.
+    async fn retry_read<T, F, Fut>(&self, mut call: F) -> Result<T, ConnectError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, ConnectError>>,
+    {
         let pacer = self.connect.pacer();
         let (mut attempt, mut quota_retries) = (0u32, 0u32);
         loop {
             let permit = pacer.permit().await;
-            let result = self.connect.inner().list_users_page(instance, next_token.clone()).await;
-            let error = match result {
-                Ok(page) => {
+            let error = match call().await {
+                Ok(answer) => {
                     pacer.accepted(permit);
-                    return Ok(page);
+                    return Ok(answer);
                 }
                 Err(e) => e,
             };
@@ -182,5 +231,14 @@ impl ReadOnly {
                 None => return Ok(users),
             }
         }
+    }
+}
+
+/// The search that finds names of `kind`.
+fn search_of(kind: NameKind) -> &'static str {
+    match kind {
+        NameKind::RoutingProfile => "SearchRoutingProfiles",
+        NameKind::SecurityProfile => "SearchSecurityProfiles",
+        NameKind::HierarchyGroup => "SearchUserHierarchyGroups",
     }
 }

@@ -1,14 +1,16 @@
-//! One run of the command line: the options turned into an export or a plan, their output, and the exit code
-//! (0 success; 1 an error, or a plan with a refused resource; 2 a plan with changes, or with resources whose owner
-//! cannot be told, under `--detailed-exitcode`, as `terraform plan` does; 3 an export written with users the
-//! function would refuse as they are).
+//! One run of the command line: the options turned into an export, a plan or a diff, their output, and the exit
+//! code (0 success; 1 an error, or a plan with a refused resource; 2 a plan with changes, or with resources whose
+//! owner cannot be told, or a diff that found differences, under `--detailed-exitcode`, as `terraform plan` does;
+//! 3 an export written with users the function would refuse as they are).
 
 use std::io::Write;
 use std::path::PathBuf;
 
 use cfn_connect_user::core::arn::InstanceArn;
 
-use crate::args::{Cli, Command, ExportArgs, Output, PlanArgs};
+use crate::args::{Cli, Command, DiffArgs, ExportArgs, Output, PlanArgs};
+use crate::diff;
+use crate::export::portable::INSTANCE_PARAMETER;
 use crate::export::{self, layout};
 use crate::plan::{self, render};
 use crate::progress::Progress;
@@ -20,7 +22,7 @@ use cfn_connect_user::core::decision::Action;
 pub const OK: u8 = 0;
 /// Exit code: an error, or a plan that the function would refuse in part.
 pub const FAILED: u8 = 1;
-/// Exit code: a plan with changes, under `--detailed-exitcode`.
+/// Exit code: a plan with changes, or a diff with differences, under `--detailed-exitcode`.
 pub const CHANGES: u8 = 2;
 /// Exit code: an export written, with users the function would refuse as they are (the summary lists them).
 pub const REFUSALS: u8 = 3;
@@ -37,6 +39,7 @@ pub async fn run(
     let result = match cli.command {
         Command::Export(args) => run_export(args, reader, progress, stdout, stderr).await,
         Command::Plan(args) => run_plan(args, reader, progress, stdout, stderr).await,
+        Command::Diff(args) => run_diff(args, reader, progress, stdout, stderr).await,
     };
     progress.finish();
     match result {
@@ -48,14 +51,22 @@ pub async fn run(
     }
 }
 
+/// An instance ARN given as `flag`.
+fn instance_arg(flag: &str, value: &str) -> Result<InstanceArn, String> {
+    InstanceArn::parse(value).map_err(|_| {
+        format!("{flag}: expected arn:<partition>:connect:<region>:<account>:instance/<id>, got {value:?}")
+    })
+}
+
 /// The export's options from the command line.
 pub fn export_options(args: &ExportArgs) -> Result<export::Options, String> {
-    let instance = InstanceArn::parse(&args.instance_arn).map_err(|_| {
-        format!(
-            "--instance-arn: expected arn:<partition>:connect:<region>:<account>:instance/<id>, got {:?}",
-            args.instance_arn
-        )
-    })?;
+    let instance = instance_arg("--instance-arn", &args.instance_arn)?;
+    if args.portable && args.service_token_import.is_none() && args.service_token_parameter == INSTANCE_PARAMETER {
+        return Err(format!(
+            "--service-token-parameter: {INSTANCE_PARAMETER} is the portable template's instance parameter; choose \
+             another name"
+        ));
+    }
     let output = (args.output.as_os_str() != "-").then(|| args.output.clone());
     // Re-exporting over the last export keeps its layout, unless told not to.
     let previous = match (&args.previous, &output) {
@@ -86,6 +97,7 @@ pub fn export_options(args: &ExportArgs) -> Result<export::Options, String> {
         max_resources: usize::from(args.max_resources),
         max_bytes: layout::MAX_TEMPLATE_BYTES,
         previous,
+        portable: args.portable,
     })
 }
 
@@ -136,6 +148,7 @@ async fn run_plan(
         stack_ids: args.stack_id_map(),
         previous: args.previous_template.clone(),
         concurrency: usize::from(args.concurrency),
+        instance: args.instance_arn.as_deref().map(|arn| instance_arg("--instance-arn", arn)).transpose()?,
     };
     let planned = plan::plan(reader, &options, progress).await?;
     progress.finish();
@@ -162,4 +175,28 @@ async fn run_plan(
     } else {
         OK
     })
+}
+
+async fn run_diff(
+    args: DiffArgs,
+    reader: &ReadOnly,
+    progress: &Progress,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> Result<u8, String> {
+    let options = diff::Options {
+        from: instance_arg("--from", &args.from)?,
+        to: instance_arg("--to", &args.to)?,
+        selection: Selection::new(&args.usernames, &args.username_regexes, &[])?,
+        concurrency: usize::from(args.concurrency),
+    };
+    let compared = diff::diff(reader, &options, progress).await?;
+    progress.finish();
+    let text = match args.output {
+        Output::Text => diff::text(&compared, &options),
+        Output::Json => format!("{:#}\n", diff::json(&compared, &options)),
+    };
+    stdout.write_all(text.as_bytes()).map_err(|e| format!("cannot write the diff: {e}"))?;
+    let _ = writeln!(stderr, "{} Connect calls", reader.calls());
+    Ok(if args.detailed_exitcode && compared.differs() { CHANGES } else { OK })
 }

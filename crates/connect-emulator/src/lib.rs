@@ -4,7 +4,9 @@
 //! The core is an in-memory Amazon Connect ([`Emulator`]) that speaks Connect's REST-JSON wire protocol, so that
 //! `aws-sdk-connect` talks to it unmodified through an endpoint override. It implements the user operations with
 //! their semantics (seeded instances, ids or ARNs, unique usernames, validation, the per-channel phone settings,
-//! tags, proficiencies, pagination) and offers fault injection and a call log to tests. Real Connect's harsher
+//! tags, proficiencies, pagination), the lists and searches that find routing profiles, security profiles and
+//! hierarchy groups by name, and the users of Global Resiliency traffic distribution groups, and offers fault
+//! injection and a call log to tests. Real Connect's harsher
 //! behaviours (a visibility lag after `CreateUser`, writes that commit and then fail, identity-management types,
 //! a users quota, regions, IAM denials) can be switched on per test; see [`connect`].
 //!
@@ -46,7 +48,8 @@
 pub mod connect;
 
 pub use connect::{
-    AWKWARD, ApiError, CallRecord, Emulator, EmulatorBuilder, ErrorCode, Fault, IdentityManagement, Seed, SeedInstance,
+    AWKWARD, ApiError, CallRecord, Emulator, EmulatorBuilder, ErrorCode, Fault, IdentityManagement, Seed,
+    SeedHierarchyGroup, SeedInstance, SeedTrafficDistributionGroup, TrafficDistributionGroupStatus,
 };
 pub mod receiver;
 pub mod runtime_api;

@@ -10,6 +10,10 @@
 //! - `harsh`: real Connect's harsher behaviours, each switched on per test (visibility lag, commit then fail,
 //!   UpdateUserPhoneConfig on every channel, the users quota, IAM denials), and off by default.
 //! - `instances`: DescribeInstance, the identity-management types and their rules, regions.
+//! - `names`: routing profiles, security profiles and hierarchy groups found by name (List, Search,
+//!   DescribeUserHierarchyGroup), shared names, duplicates, and the handle's add, rename and delete.
+//! - `traffic`: traffic distribution groups and their users, home regions, statuses, conflicts, DeleteUser refused
+//!   while associated.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -21,10 +25,14 @@ mod faults;
 mod harsh;
 #[path = "sdk/instances.rs"]
 mod instances;
+#[path = "sdk/names.rs"]
+mod names;
 #[path = "sdk/operations.rs"]
 mod operations;
 #[path = "sdk/pagination.rs"]
 mod pagination;
+#[path = "sdk/traffic.rs"]
+mod traffic;
 #[path = "sdk/validation.rs"]
 mod validation;
 
@@ -54,6 +62,11 @@ pub fn client(emulator: &Emulator) -> Client {
 /// A client that makes exactly one attempt per call, so each answer is seen as sent.
 pub fn single_shot(emulator: &Emulator) -> Client {
     Client::from_conf(config(emulator).retry_config(RetryConfig::disabled()).build())
+}
+
+/// A single-attempt client that signs its requests for `region`.
+pub fn signed_for(emulator: &Emulator, region: &'static str) -> Client {
+    Client::from_conf(config(emulator).region(Region::new(region)).retry_config(RetryConfig::disabled()).build())
 }
 
 /// A single-attempt client that gives up after `timeout`.

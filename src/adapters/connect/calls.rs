@@ -6,9 +6,12 @@ use super::SdkConnect;
 use super::convert::*;
 use super::errors::{PASSWORD_PLACEHOLDER, build_error, personal_values, scrub, sdk_error, unexpected};
 use crate::app::ports::{Connect, ConnectError};
-use crate::core::arn::{InstanceArn, UserArn};
+use std::collections::BTreeSet;
+
+use crate::core::arn::{InstanceArn, ResourceArn, TrafficDistributionGroupArn, UserArn};
 use crate::core::identity::IdentityManagement;
 use crate::core::model::{InstanceInfo, LiveUser, Proficiencies};
+use crate::core::names::{self, NameKind};
 use crate::core::plan::{Call, NewUser};
 
 impl Connect for SdkConnect {
@@ -113,11 +116,40 @@ impl Connect for SdkConnect {
         }
     }
 
+    async fn find_named(
+        &self,
+        instance: &InstanceArn,
+        kind: NameKind,
+        name: &str,
+    ) -> Result<Vec<(String, ResourceArn)>, ConnectError> {
+        // A group is searched by its own name; the paths of those found tell which is the one.
+        let own = if kind == NameKind::HierarchyGroup { names::leaf(name) } else { name };
+        self.search_named(instance, kind, Some(own)).await
+    }
+
+    async fn list_named(
+        &self,
+        instance: &InstanceArn,
+        kind: NameKind,
+    ) -> Result<Vec<(String, ResourceArn)>, ConnectError> {
+        self.search_named(instance, kind, None).await
+    }
+
+    async fn group_status(&self, group: &TrafficDistributionGroupArn) -> Result<String, ConnectError> {
+        self.describe_group(group).await
+    }
+
+    async fn group_users(&self, group: &TrafficDistributionGroupArn) -> Result<BTreeSet<String>, ConnectError> {
+        self.users_of(group).await
+    }
+
     async fn apply(&self, user: &UserArn, call: &Call) -> Result<(), ConnectError> {
         let op = call.operation();
         let (instance, id) = (user.instance().id(), user.user_id());
         let c = &self.client(user.instance());
         match call {
+            Call::JoinTrafficDistributionGroup(group) => self.membership(group, user, true).await?,
+            Call::LeaveTrafficDistributionGroup(group) => self.membership(group, user, false).await?,
             Call::UpdateIdentityInfo(info) => {
                 // The whole object is sent, fields set outside the stack included: none may be echoed back out.
                 c.update_user_identity_info()

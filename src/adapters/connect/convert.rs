@@ -173,6 +173,7 @@ pub(super) fn live_user(arn: &UserArn, user: &sdk::User) -> Result<LiveUser, Con
         channels: channels_from_sdk(user),
         proficiencies: None,
         tags: user.tags().map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default(),
+        traffic_distribution_groups: None,
     })
 }
 

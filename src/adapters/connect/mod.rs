@@ -5,7 +5,9 @@
 mod calls;
 mod convert;
 mod errors;
+mod groups;
 pub mod inventory;
+mod named;
 mod timeouts;
 
 pub(crate) use errors::causes;
@@ -54,7 +56,11 @@ impl SdkConnect {
 
     /// The client of `instance`'s region, built now if it is the first call there.
     fn client(&self, instance: &InstanceArn) -> Client {
-        let region = instance.region();
+        self.client_in(instance.region())
+    }
+
+    /// The client of `region`, built now if it is the first call there.
+    fn client_in(&self, region: &str) -> Client {
         let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
         clients
             .entry(region.to_owned())

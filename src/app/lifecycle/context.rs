@@ -32,6 +32,8 @@ pub struct Work {
     /// When the work is abandoned while a failure would leave the clean-up calls to make (a `CreateUser` in flight
     /// above all): what comes before `CreateUser` ends before it, so that the user can still be made.
     pub held: SystemTime,
+    /// The names resolved in this execution environment, shared by its requests.
+    pub names: Arc<crate::app::names::NameCache>,
 }
 
 /// A user a request is answerable for, should it fail.
@@ -116,13 +118,21 @@ pub struct Done {
 }
 
 impl Done {
-    /// The answer for the template's user `arn`.
+    /// The answer for the template's user `arn`. The profiles' and group's ARNs are the ones the template's names
+    /// resolved to, so that other resources can use them whether the template gave names or ARNs.
     pub(super) fn user(spec: &UserSpec, arn: &UserArn) -> Self {
+        let profiles: Vec<&str> = spec.security_profiles.iter().map(|p| p.as_str()).collect();
         let data = BTreeMap::from([
             ("UserArn".to_owned(), arn.to_string()),
             ("UserId".to_owned(), arn.user_id().to_owned()),
             ("InstanceArn".to_owned(), spec.instance.to_string()),
             ("Username".to_owned(), spec.username.clone()),
+            ("RoutingProfileArn".to_owned(), spec.routing_profile.to_string()),
+            ("SecurityProfileArns".to_owned(), profiles.join(",")),
+            (
+                "HierarchyGroupArn".to_owned(),
+                spec.hierarchy_group.as_ref().map(ToString::to_string).unwrap_or_default(),
+            ),
         ]);
         Self { physical_id: arn.to_string(), data }
     }

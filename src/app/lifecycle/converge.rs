@@ -8,9 +8,9 @@ use tracing::{info, warn};
 use super::context::{Claim, Cx, Done};
 use super::read::read_user;
 use crate::app::ports::Connect;
-use crate::core::arn::UserArn;
-use crate::core::connect_error::ConnectError;
-use crate::core::decision::{Convergence, How};
+use crate::core::arn::{TrafficDistributionGroupArn, UserArn};
+use crate::core::connect_error::{ConnectError, ErrorKind};
+use crate::core::decision::{Also, Convergence, How};
 use crate::core::failure::Failure;
 use crate::core::model::{OWNER_TAG_KEY, OldTemplate, UserSpec};
 use crate::core::plan::{self, Call, Diff};
@@ -77,8 +77,7 @@ pub(super) async fn converge<C: Connect>(
         };
         replans += 1;
         warn!(error = %e, replans, "a write failed and may have taken effect; reading the user and planning again");
-        let proficiencies = spec.proficiencies.is_some() || !old.proficiency_keys.is_empty();
-        let live = read_user(cx, target.arn, proficiencies, target.visible_by)
+        let live = read_user(cx, target.arn, &Also::of(spec, old), target.visible_by)
             .await
             .map_err(|e| cx.failure_on(e, target.arn, target.visible_by))?;
         calls = match plan::plan(spec, old, &live, &cx.owner) {
@@ -98,10 +97,35 @@ async fn apply_all<C: Connect>(cx: &Cx<'_, C>, target: &Target<'_>, calls: &[Cal
         if target.taking_over && matches!(call, Call::Tag(tags) if tags.contains_key(OWNER_TAG_KEY)) {
             cx.progress.claim(Some(Claim::TakenOver(target.arn.clone())));
         }
-        super::patience::patiently(target.visible_by, cx.work.windows.pause, || cx.connect.apply(target.arn, call))
-            .await?;
+        super::patience::patiently(target.visible_by, cx.work.windows.pause, || async {
+            match (cx.connect.apply(target.arn, call).await, call) {
+                (Err(e), Call::JoinTrafficDistributionGroup(group)) if e.kind == ErrorKind::NotFound => {
+                    Err(inactive_group(cx, group).await.unwrap_or(e))
+                }
+                (result, _) => result,
+            }
+        })
+        .await?;
     }
     Ok(())
+}
+
+/// Why joining `group` answered not-found, when it is the group's doing: Connect answers so while a group is not
+/// `ACTIVE` (the decision checked it was; it changed since). A failure in its own words then, not the not-found a
+/// new user's lag is waited out for.
+async fn inactive_group<C: Connect>(cx: &Cx<'_, C>, group: &TrafficDistributionGroupArn) -> Option<ConnectError> {
+    let status = cx.connect.group_status(group).await.ok()?;
+    (status != "ACTIVE").then(|| {
+        ConnectError::new(
+            "AssociateTrafficDistributionGroupUser",
+            ErrorKind::Invalid,
+            "TrafficDistributionGroupNotActive",
+            format!(
+                "the traffic distribution group {group} is {status}, not ACTIVE, so no user can join it now; deploy \
+                 again once it is ACTIVE, or remove it from TrafficDistributionGroupArns"
+            ),
+        )
+    })
 }
 
 fn warn_if_password_changed(spec: &UserSpec, old: &OldTemplate) {

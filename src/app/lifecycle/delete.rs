@@ -7,9 +7,10 @@ use super::context::Cx;
 use super::patience::Patience;
 use super::read::persists;
 use crate::app::ports::Connect;
-use crate::core::arn::UserArn;
 use crate::core::connect_error::ErrorKind;
+use crate::core::decision::Deletion;
 use crate::core::failure::Failure;
+use crate::core::plan::Call;
 
 /// How a `DeleteUser` ended.
 pub(super) enum Deleted {
@@ -28,12 +29,22 @@ pub(super) struct Deleting {
     replans: u32,
 }
 
-/// `DeleteUser` of `user`.
+/// `DeleteUser` of the deletion's user, after it leaves the traffic distribution groups its template put it in (a
+/// user still in a group may not be deleted). A group it turns out to have left already is no obstacle.
 pub(super) async fn delete_user<C: Connect>(
     cx: &Cx<'_, C>,
-    user: &UserArn,
+    deletion: &Deletion,
     deleting: &mut Deleting,
 ) -> Result<Deleted, Failure> {
+    let user = &deletion.user;
+    for group in &deletion.leave {
+        cx.progress.step("calling DisassociateTrafficDistributionGroupUser");
+        match cx.connect.apply(user, &Call::LeaveTrafficDistributionGroup(group.clone())).await {
+            Ok(()) => {}
+            Err(e) if e.kind == ErrorKind::NotFound => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
     cx.progress.step("calling DeleteUser");
     match cx.connect.delete_user(user).await {
         Ok(()) => Ok(Deleted::Done),

@@ -32,9 +32,14 @@ pub use settle::{Settled, settle};
 use tracing::{info, warn};
 
 use super::ports::{Connect, Secrets};
-use crate::core::decision::{self, Decision, Left, Owner, Read, Request as Asked, Seen, Situation};
+use std::collections::BTreeMap;
+
+use crate::core::arn::InstanceArn;
+use crate::core::connect_error::ErrorKind;
+use crate::core::decision::{self, Also, Decision, Left, Owner, Read, Request as Asked, Seen, Situation};
 use crate::core::event::{Envelope, Request, RequestType};
 use crate::core::failure::Failure;
+use crate::core::names::{Resolved, Wanted};
 use crate::core::owner::OwnerTag;
 use crate::core::physical_id::PhysicalId;
 use context::Cx;
@@ -47,6 +52,12 @@ const MAX_STEPS: usize = 64;
 
 /// Runs one request's work to its end: what it answers on success, or why it failed. The user a failure leaves
 /// is in `progress`, for the supervisor to settle.
+///
+/// A name kept from an earlier request ([`super::names`]) may have gone stale: a profile deleted and made again
+/// under its name has a new ARN, and a write with the old one fails as not found or invalid. Such a failure of a
+/// request that used kept names forgets them and decides once more from fresh searches, so that the name resolving
+/// differently is an update, not an error. The decision is the one a redelivery makes: what the first attempt wrote
+/// is read back, not written twice.
 pub async fn run<C: Connect>(
     connect: &C,
     secrets: Option<&dyn Secrets>,
@@ -54,6 +65,36 @@ pub async fn run<C: Connect>(
     envelope: &Envelope,
     progress: &Progress,
     work: &Work,
+) -> Result<Done, Failure> {
+    let mut kept = Vec::new();
+    match attempt(connect, secrets, request, envelope, progress, work, &mut kept).await {
+        Err(failure) if !kept.is_empty() && stale_name_may_explain(&failure) => {
+            warn!(error = %failure, "a name kept from an earlier request may be stale; searching again");
+            for (instance, wanted) in &kept {
+                work.names.forget(instance, wanted);
+            }
+            attempt(connect, secrets, request, envelope, progress, work, &mut Vec::new()).await
+        }
+        ended => ended,
+    }
+}
+
+/// A write naming a profile or group that no longer exists fails as not found (or, for some operations, as invalid).
+fn stale_name_may_explain(failure: &Failure) -> bool {
+    matches!(failure, Failure::Connect(e) | Failure::NotVisible { error: e, .. }
+        if matches!(e.kind, ErrorKind::NotFound | ErrorKind::Invalid))
+}
+
+/// One pass of the decision loop; the names it used that were kept from before go to `kept`.
+#[allow(clippy::too_many_arguments)]
+async fn attempt<C: Connect>(
+    connect: &C,
+    secrets: Option<&dyn Secrets>,
+    request: &Request,
+    envelope: &Envelope,
+    progress: &Progress,
+    work: &Work,
+    kept_names: &mut Vec<(InstanceArn, Wanted)>,
 ) -> Result<Done, Failure> {
     let cx = Cx {
         connect,
@@ -70,13 +111,16 @@ pub async fn run<C: Connect>(
             old: &request.old_properties,
             physical: PhysicalId::read(physical_id),
         },
-        RequestType::Delete => Asked::Delete { physical: PhysicalId::read(physical_id) },
+        RequestType::Delete => {
+            Asked::Delete { physical: PhysicalId::read(physical_id), properties: &request.properties }
+        }
     };
     let identity = match request.kind {
         RequestType::Delete => None,
         _ => describe::identity_type(&cx, &request.properties).await,
     };
     let (mut current, mut holder, mut create_sent) = (Seen::Unread, Seen::Unread, false);
+    let (mut names, mut groups) = (Resolved::default(), BTreeMap::new());
     // The end of the visibility window of a holder found after `CreateUser` said the name is taken.
     let mut holder_visible_by = None;
     let mut deleting = Deleting::default();
@@ -90,25 +134,45 @@ pub async fn run<C: Connect>(
             home: work.home.as_ref(),
             current: &current,
             holder: &holder,
+            names: &names,
+            groups: &groups,
             create_sent,
         };
         match decision::decide(&situation) {
-            Decision::Read(Read::Current { user, proficiencies }) => {
+            Decision::Read(Read::Names { instance, wanted }) => {
+                cx.progress
+                    .step("resolving names (SearchRoutingProfiles, SearchSecurityProfiles, SearchUserHierarchyGroups)");
+                for name in wanted {
+                    let (found, was_kept) = work.names.resolve_noting(connect, &instance, &name).await?;
+                    if was_kept {
+                        kept_names.push((instance.clone(), name.clone()));
+                    }
+                    names.insert(name, found);
+                }
+            }
+            Decision::Read(Read::Groups(wanted)) => {
+                cx.progress.step("calling DescribeTrafficDistributionGroup");
+                for group in wanted {
+                    let status = connect.group_status(&group).await?;
+                    groups.insert(group, status);
+                }
+            }
+            Decision::Read(Read::Current { user, also }) => {
                 current = match request.kind {
-                    RequestType::Delete => read::to_delete(&cx, &user, &mut deleting.gone).await?,
-                    _ => read::current(&cx, &user, proficiencies).await?,
+                    RequestType::Delete => read::to_delete(&cx, &user, &also, &mut deleting.gone).await?,
+                    _ => read::current(&cx, &user, &also).await?,
                 };
             }
-            Decision::Read(Read::Holder { instance, username, proficiencies }) => {
-                holder = read::holder(&cx, &instance, &username, proficiencies, holder_visible_by).await?;
+            Decision::Read(Read::Holder { instance, username, also }) => {
+                holder = read::holder(&cx, &instance, &username, &also, holder_visible_by).await?;
             }
             Decision::Create(creation) => match create::create(&cx, &creation).await? {
                 Created::Done(done) => return Ok(done),
                 Created::Taken { sent } => {
                     let spec = &creation.spec;
                     let visible_by = cx.window_end(work.windows.visibility);
-                    let proficiencies = spec.proficiencies.is_some();
-                    holder = read::holder(&cx, &spec.instance, &spec.username, proficiencies, Some(visible_by)).await?;
+                    let also = Also::of(spec, &Default::default());
+                    holder = read::holder(&cx, &spec.instance, &spec.username, &also, Some(visible_by)).await?;
                     (holder_visible_by, create_sent) = (Some(visible_by), sent);
                 }
             },
@@ -118,7 +182,7 @@ pub async fn run<C: Connect>(
                 cx.progress.claim(None);
                 return Err(failure);
             }
-            Decision::Delete(user) => match delete::delete_user(&cx, &user, &mut deleting).await? {
+            Decision::Delete(deletion) => match delete::delete_user(&cx, &deletion, &mut deleting).await? {
                 Deleted::Done => return Ok(kept()),
                 Deleted::ReadAgain => current = Seen::Unread,
             },

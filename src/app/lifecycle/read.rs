@@ -9,32 +9,48 @@ use super::patience::{Patience, patiently};
 use crate::app::ports::Connect;
 use crate::core::arn::{InstanceArn, UserArn};
 use crate::core::connect_error::{ConnectError, ErrorKind};
-use crate::core::decision::Seen;
+use crate::core::decision::{Also, Seen};
 use crate::core::failure::Failure;
 use crate::core::model::LiveUser;
 
-/// `DescribeUser`, and `ListUserProficiencies` when `proficiencies`; patient with a user made moments ago
-/// (`visible_by`), for which a not-found is Connect's lag rather than the user's absence.
+/// `DescribeUser`, `ListUserProficiencies` and the traffic distribution groups' users as `also` asks; patient with a
+/// user made moments ago (`visible_by`), for which a not-found is Connect's lag rather than the user's absence.
 pub(super) async fn read_user<C: Connect>(
     cx: &Cx<'_, C>,
     user: &UserArn,
-    proficiencies: bool,
+    also: &Also,
     visible_by: Option<Instant>,
 ) -> Result<LiveUser, ConnectError> {
     let pause = cx.work.windows.pause;
     cx.progress.step("calling DescribeUser");
     let mut live = patiently(visible_by, pause, || cx.connect.describe_user(user)).await?;
-    if proficiencies {
+    if also.proficiencies {
         cx.progress.step("calling ListUserProficiencies");
         live.proficiencies = Some(patiently(visible_by, pause, || cx.connect.list_proficiencies(user)).await?);
+    }
+    if !also.groups.is_empty() {
+        cx.progress.step("calling ListTrafficDistributionGroupUsers");
+        let mut groups = std::collections::BTreeSet::new();
+        for group in &also.groups {
+            match cx.connect.group_users(group).await {
+                Ok(users) if users.contains(user.user_id()) => {
+                    groups.insert(group.clone());
+                }
+                Ok(_) => {}
+                // A group that is gone holds nobody; whether the template may name it is the decision's to say.
+                Err(e) if e.kind == ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+        }
+        live.traffic_distribution_groups = Some(groups);
     }
     Ok(live)
 }
 
 /// The user an Update's PhysicalResourceId names. It comes from an earlier request and had all the time it needed to
 /// become visible: not-found means it is gone.
-pub(super) async fn current<C: Connect>(cx: &Cx<'_, C>, user: &UserArn, proficiencies: bool) -> Result<Seen, Failure> {
-    match read_user(cx, user, proficiencies, None).await {
+pub(super) async fn current<C: Connect>(cx: &Cx<'_, C>, user: &UserArn, also: &Also) -> Result<Seen, Failure> {
+    match read_user(cx, user, also, None).await {
         Ok(live) => Ok(Seen::Found(Box::new(live))),
         Err(e) if e.kind == ErrorKind::NotFound => Ok(Seen::Absent),
         Err(e) => Err(e.into()),
@@ -51,7 +67,7 @@ pub(super) async fn holder<C: Connect>(
     cx: &Cx<'_, C>,
     instance: &InstanceArn,
     username: &str,
-    proficiencies: bool,
+    also: &Also,
     visible_by: Option<Instant>,
 ) -> Result<Seen, Failure> {
     cx.progress.step(match visible_by {
@@ -78,7 +94,7 @@ pub(super) async fn holder<C: Connect>(
         }
     };
     cx.progress.step("reading the existing user");
-    match read_user(cx, &user, proficiencies, visible_by).await {
+    match read_user(cx, &user, also, visible_by).await {
         Ok(live) => Ok(Seen::Found(Box::new(live))),
         // Deleted between the search and the read: nobody holds the name now.
         Err(e) if e.kind == ErrorKind::NotFound && visible_by.is_none() => Ok(Seen::Absent),
@@ -86,19 +102,20 @@ pub(super) async fn holder<C: Connect>(
     }
 }
 
-/// The user a Delete's PhysicalResourceId names. A not-found counts as gone only once it persists for
-/// [`super::Windows::gone`] (`gone` holds that window, started by the first not-found): the Delete that follows a
-/// failed Create may meet a user that exists but is not visible yet, and must not leave it behind.
+/// The user a Delete's PhysicalResourceId names, with the groups `also` asks about. A not-found counts as gone only
+/// once it persists for [`super::Windows::gone`] (`gone` holds that window, started by the first not-found): the
+/// Delete that follows a failed Create may meet a user that exists but is not visible yet, and must not leave it
+/// behind.
 pub(super) async fn to_delete<C: Connect>(
     cx: &Cx<'_, C>,
     user: &UserArn,
+    also: &Also,
     gone: &mut Option<Patience>,
 ) -> Result<Seen, Failure> {
     loop {
-        cx.progress.step("calling DescribeUser");
-        let not_found = match cx.connect.describe_user(user).await {
+        let not_found = match read_user(cx, user, also, None).await {
             Ok(live) => return Ok(Seen::Found(Box::new(live))),
-            Err(e) if e.kind == ErrorKind::NotFound => e,
+            Err(e) if e.kind == ErrorKind::NotFound && e.operation == "DescribeUser" => e,
             Err(e) => return Err(e.into()),
         };
         if !persists(cx, gone, &not_found).await {

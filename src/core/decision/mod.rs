@@ -31,15 +31,21 @@ mod tests;
 
 use serde_json::Value;
 
-use super::arn::{InstanceArn, UserArn};
+use std::collections::BTreeMap;
+
+use super::arn::{InstanceArn, TrafficDistributionGroupArn, UserArn};
 use super::failure::{Failure, Holder};
 use super::identity::{self, IdentityManagement};
 use super::model::{LiveUser, OWNER_TAG_KEY, OldTemplate, UserSpec};
+use super::names::{Resolved, Wanted};
 use super::owner::{OwnerTag, Provenance};
 use super::physical_id::PhysicalId;
 use super::placement::{self, Home};
 use super::plan::{self, Call, Diff, NewUser};
-use super::props::{self, Invalid, PropertyError};
+use super::props::{self, Invalid, PropertyError, Unparsed};
+
+/// The status a traffic distribution group must have for a user to join it.
+pub const ACTIVE: &str = "ACTIVE";
 
 /// A request, as the decision sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,11 +64,13 @@ pub enum Request<'a> {
         /// `PhysicalResourceId`.
         physical: PhysicalId,
     },
-    /// A Delete: only the id counts (the properties may come from an older template or version, and must never
-    /// block a stack's deletion).
+    /// A Delete: the id counts, and the traffic distribution groups the user is to leave first; the properties are
+    /// never validated (they may come from an older template or version, and must never block a stack's deletion).
     Delete {
         /// `PhysicalResourceId`.
         physical: PhysicalId,
+        /// `ResourceProperties`, read leniently for `TrafficDistributionGroupArns` alone.
+        properties: &'a Value,
     },
 }
 
@@ -104,6 +112,10 @@ pub struct Situation<'a> {
     pub current: &'a Seen,
     /// The user holding the template's username.
     pub holder: &'a Seen,
+    /// The names the template uses, resolved in its instance so far.
+    pub names: &'a Resolved,
+    /// The statuses of the traffic distribution groups read so far.
+    pub groups: &'a BTreeMap<TrafficDistributionGroupArn, String>,
     /// This request sent `CreateUser` for the template, and Connect then answered that the name is taken (the
     /// answer of a `CreateUser` that did commit can be lost, and its repeat told so): a holder with this resource's
     /// plain owner tag is then one this request made, even for a replacement.
@@ -121,8 +133,8 @@ pub enum Decision {
     Converge(Box<Convergence>),
     /// Fail the request, for this reason; nothing is written.
     Refuse(Failure),
-    /// `DeleteUser` of this user.
-    Delete(UserArn),
+    /// `DeleteUser` of this user, after it leaves the traffic distribution groups its resource put it in.
+    Delete(Deletion),
     /// A Delete that leaves Connect as it is.
     Leave(Left),
     /// The user holding the name (or named by the id) carries an owner tag, and this resource's own is not known, so
@@ -138,23 +150,54 @@ pub enum Decision {
 /// A read a decision needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Read {
+    /// The names the template uses, resolved in its instance (Connect's search of each kind).
+    Names {
+        /// The template's instance.
+        instance: InstanceArn,
+        /// The names to resolve.
+        wanted: Vec<Wanted>,
+    },
     /// `DescribeUser` of the user the PhysicalResourceId names, with `ListUserProficiencies` when `proficiencies`.
     Current {
         /// The user.
         user: UserArn,
-        /// Whether its proficiencies are needed (the template or the previous one has some).
-        proficiencies: bool,
+        /// What else to read of it.
+        also: Also,
     },
-    /// `SearchUsers` for the template's username, then `DescribeUser` of the user found, with
-    /// `ListUserProficiencies` when `proficiencies`.
+    /// `SearchUsers` for the template's username, then `DescribeUser` of the user found.
     Holder {
         /// The template's instance.
         instance: InstanceArn,
         /// The template's username.
         username: String,
-        /// Whether its proficiencies are needed (the template has some).
-        proficiencies: bool,
+        /// What else to read of it.
+        also: Also,
     },
+    /// `DescribeTrafficDistributionGroup` of each group the user is to join: whether it is `ACTIVE`.
+    Groups(Vec<TrafficDistributionGroupArn>),
+}
+
+/// What a read of a user takes besides `DescribeUser`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Also {
+    /// `ListUserProficiencies` (the template or the previous one has proficiencies).
+    pub proficiencies: bool,
+    /// Whether the user is in each of these groups (`ListTrafficDistributionGroupUsers`): the template's and the
+    /// previous one's.
+    pub groups: Vec<TrafficDistributionGroupArn>,
+}
+
+impl Also {
+    /// What a plan of `spec` against a user, the previous template `old`, needs read.
+    pub fn of(spec: &UserSpec, old: &OldTemplate) -> Self {
+        let mut groups = old.traffic_distribution_groups.clone();
+        for group in spec.traffic_distribution_groups.iter().flatten() {
+            if !groups.contains(group) {
+                groups.push(group.clone());
+            }
+        }
+        Self { proficiencies: spec.proficiencies.is_some() || !old.proficiency_keys.is_empty(), groups }
+    }
 }
 
 /// A user to create.
@@ -205,6 +248,16 @@ pub enum How {
         /// The take-over form is on the user already.
         tagged: bool,
     },
+}
+
+/// A user to delete.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deletion {
+    /// The user.
+    pub user: UserArn,
+    /// The groups it leaves first (`DisassociateTrafficDistributionGroupUser`): those of its resource's template
+    /// that it is in.
+    pub leave: Vec<TrafficDistributionGroupArn>,
 }
 
 /// Why a Delete leaves Connect as it is.
@@ -296,26 +349,68 @@ impl Decision {
 
 /// The decision.
 pub fn decide(s: &Situation<'_>) -> Decision {
-    match s.request {
+    let decision = match s.request {
         Request::Create { properties } | Request::Update { properties, physical: PhysicalId::NoUser, .. } => {
             match validate(s, properties, true) {
                 Ok(spec) => make(s, spec, None),
-                Err(invalid) => Decision::Refuse(Failure::Invalid(invalid)),
+                Err(stop) => *stop,
             }
         }
         Request::Update { properties, old, physical: PhysicalId::User(user) } => match validate(s, properties, false) {
             Ok(spec) => update(s, spec, props::old_template(old), user),
-            Err(invalid) => Decision::Refuse(Failure::Invalid(invalid)),
+            Err(stop) => *stop,
         },
-        Request::Delete { physical } => delete(s, physical),
+        Request::Delete { physical, properties } => delete(s, physical, properties),
+    };
+    joinable(s, decision)
+}
+
+/// `decision`, unless it makes the user join a traffic distribution group that is not `ACTIVE` (Connect refuses it,
+/// saying only that it is not found) or whose status is not known yet.
+fn joinable(s: &Situation<'_>, decision: Decision) -> Decision {
+    let (joins, spec) = match &decision {
+        Decision::Create(c) => (&c.then, &c.spec),
+        Decision::Converge(c) => (&c.calls, &c.spec),
+        _ => return decision,
+    };
+    let joining: Vec<&TrafficDistributionGroupArn> = joins
+        .iter()
+        .filter_map(|call| match call {
+            Call::JoinTrafficDistributionGroup(group) => Some(group),
+            _ => None,
+        })
+        .collect();
+    let unknown: Vec<TrafficDistributionGroupArn> =
+        joining.iter().filter(|g| !s.groups.contains_key(**g)).map(|g| (*g).clone()).collect();
+    if !unknown.is_empty() {
+        return Decision::Read(Read::Groups(unknown));
     }
+    let listed = spec.traffic_distribution_groups.as_deref().unwrap_or_default();
+    let problems: Vec<PropertyError> = joining
+        .iter()
+        .filter_map(|group| {
+            let status = s.groups.get(*group)?;
+            (status != ACTIVE).then(|| PropertyError {
+                path: format!(
+                    "TrafficDistributionGroupArns[{}]",
+                    listed.iter().position(|g| g == *group).unwrap_or_default()
+                ),
+                message: format!(
+                    "the traffic distribution group {group} is {status}, not ACTIVE, so no user can join it now; \
+                     deploy again once it is ACTIVE, or remove it from the template"
+                ),
+            })
+        })
+        .collect();
+    if problems.is_empty() { decision } else { Decision::Refuse(Failure::Invalid(Invalid(problems))) }
 }
 
 /// The template against every rule: its own (docs/connect-user.md §1), the instance within the function's reach
 /// (docs/real-connect.md §6) and the instance's identity-management type (§4), every problem in one reason.
 /// `create`: the request makes the template's user (a Create, or an Update of a failed Create's marker), so, unless
-/// it takes a user over, the template goes to `CreateUser` and needs a password where the type does.
-fn validate(s: &Situation<'_>, properties: &Value, create: bool) -> Result<UserSpec, Invalid> {
+/// it takes a user over, the template goes to `CreateUser` and needs a password where the type does. Names the
+/// template uses and that are not resolved yet are asked for, once everything else holds.
+fn validate(s: &Situation<'_>, properties: &Value, create: bool) -> Result<UserSpec, Box<Decision>> {
     let mut problems = Vec::new();
     if let (Some(instance), Some(home)) = (props::instance_arn(properties), s.home)
         && let Err(e) = placement::check(home, &instance)
@@ -324,22 +419,24 @@ fn validate(s: &Situation<'_>, properties: &Value, create: bool) -> Result<UserS
     }
     let facts = props::identity_facts(properties, create);
     let typed = s.identity.map(|kind| identity::check(&facts, kind)).unwrap_or_default();
-    match props::parse(properties) {
+    match props::parse_with(properties, s.names) {
         Ok(spec) if problems.is_empty() && typed.is_empty() => return Ok(spec),
-        Ok(_) => {}
-        Err(Invalid(errors)) => problems.extend(errors),
+        Err(Unparsed::Unresolved(wanted)) if problems.is_empty() && typed.is_empty() => {
+            if let Some(instance) = props::instance_arn(properties) {
+                return Err(Box::new(Decision::Read(Read::Names { instance, wanted })));
+            }
+        }
+        Ok(_) | Err(Unparsed::Unresolved(_)) => {}
+        Err(Unparsed::Invalid(Invalid(errors))) => problems.extend(errors),
     }
     problems.extend(typed);
-    Err(Invalid(problems))
+    Err(Box::new(Decision::Refuse(Failure::Invalid(Invalid(problems)))))
 }
 
 /// An Update of the resource's user: compared with the user as Connect holds it (docs/connect-user.md §4).
 fn update(s: &Situation<'_>, spec: UserSpec, old: OldTemplate, user: &UserArn) -> Decision {
     let live = match s.current {
-        Seen::Unread => {
-            let proficiencies = spec.proficiencies.is_some() || !old.proficiency_keys.is_empty();
-            return Decision::Read(Read::Current { user: user.clone(), proficiencies });
-        }
+        Seen::Unread => return Decision::Read(Read::Current { user: user.clone(), also: Also::of(&spec, &old) }),
         Seen::Absent => return Decision::Refuse(Failure::Gone),
         Seen::Found(live) => live,
     };
@@ -369,7 +466,7 @@ fn make(s: &Situation<'_>, spec: UserSpec, replaces: Option<UserArn>) -> Decisio
             return Decision::Read(Read::Holder {
                 instance: spec.instance.clone(),
                 username: spec.username.clone(),
-                proficiencies: spec.proficiencies.is_some(),
+                also: Also::of(&spec, &OldTemplate::default()),
             });
         }
         Seen::Unread | Seen::Absent => return create(s, spec, replaces),
@@ -435,16 +532,20 @@ fn create(s: &Situation<'_>, spec: UserSpec, replaces: Option<UserArn>) -> Decis
     }))
 }
 
-/// A Delete: the user the id names, unless another resource owns it now (docs/connect-user.md §5).
-fn delete(s: &Situation<'_>, physical: &PhysicalId) -> Decision {
+/// A Delete: the user the id names, unless another resource owns it now (docs/connect-user.md §5); first it leaves
+/// the traffic distribution groups of its template that it is in.
+fn delete(s: &Situation<'_>, physical: &PhysicalId, properties: &Value) -> Decision {
     let PhysicalId::User(user) = physical else { return Decision::Leave(Left::NoUser) };
     if let Some(home) = s.home
         && let Err(e) = placement::check(home, user.instance())
     {
         return Decision::Refuse(Failure::OutOfReach { user: user.clone(), why: e.to_string() });
     }
+    let groups = props::traffic_distribution_groups(properties);
     let live = match s.current {
-        Seen::Unread => return Decision::Read(Read::Current { user: user.clone(), proficiencies: false }),
+        Seen::Unread => {
+            return Decision::Read(Read::Current { user: user.clone(), also: Also { proficiencies: false, groups } });
+        }
         Seen::Absent => return Decision::Leave(Left::Gone),
         Seen::Found(live) => live,
     };
@@ -453,7 +554,11 @@ fn delete(s: &Situation<'_>, physical: &PhysicalId) -> Decision {
     }
     match s.owner.tag.foreign(&live.tags) {
         Some(owner) => Decision::Leave(Left::HandedOver { user: live.arn.clone(), owner: owner.to_owned() }),
-        None => Decision::Delete(live.arn.clone()),
+        None => {
+            let held = live.traffic_distribution_groups.clone().unwrap_or_default();
+            let leave = groups.into_iter().filter(|g| held.contains(g)).collect();
+            Decision::Delete(Deletion { user: live.arn.clone(), leave })
+        }
     }
 }
 

@@ -8,8 +8,9 @@ use std::collections::BTreeMap;
 use serde_json::json;
 
 use super::*;
-use crate::core::arn::{InstanceArn, ResourceKind};
+use crate::core::arn::{InstanceArn, ResourceKind, TrafficDistributionGroupArn};
 use crate::core::model::{IdentityInfo, PhoneConfig, Tags};
+use crate::core::names::{Found, NameKind};
 
 const INSTANCE: &str = "arn:aws:connect:us-east-1:123456789012:instance/i-1";
 const STACK: &str = "arn:aws:cloudformation:us-east-1:123456789012:stack/s/guid-1";
@@ -68,6 +69,7 @@ fn jane(id: &str, tags: &[(&str, &str)]) -> LiveUser {
         channels: Default::default(),
         proficiencies: None,
         tags: all,
+        traffic_distribution_groups: None,
     }
 }
 
@@ -92,6 +94,8 @@ struct Case<'a> {
     holder: Seen,
     create_sent: bool,
     known: bool,
+    names: Resolved,
+    groups: BTreeMap<TrafficDistributionGroupArn, String>,
 }
 
 impl<'a> Case<'a> {
@@ -104,6 +108,8 @@ impl<'a> Case<'a> {
             holder: Seen::Unread,
             create_sent: false,
             known: true,
+            names: Resolved::default(),
+            groups: BTreeMap::new(),
         }
     }
 
@@ -126,6 +132,8 @@ impl<'a> Case<'a> {
             home: self.home.as_ref(),
             current: &self.current,
             holder: &self.holder,
+            names: &self.names,
+            groups: &self.groups,
             create_sent: self.create_sent,
         })
     }
@@ -157,7 +165,21 @@ fn refused(decision: &Decision) -> String {
 }
 
 fn holder_read(username: &str, proficiencies: bool) -> Decision {
-    Decision::Read(Read::Holder { instance: instance(), username: username.to_owned(), proficiencies })
+    let also = Also { proficiencies, groups: vec![] };
+    Decision::Read(Read::Holder { instance: instance(), username: username.to_owned(), also })
+}
+
+fn current_read(id: &str, proficiencies: bool) -> Decision {
+    Decision::Read(Read::Current { user: user(id), also: Also { proficiencies, groups: vec![] } })
+}
+
+/// A Delete's properties: none that it reads.
+fn nothing() -> &'static Value {
+    Box::leak(Box::new(json!({})))
+}
+
+fn deletion(id: &str) -> Decision {
+    Decision::Delete(Deletion { user: user(id), leave: vec![] })
 }
 
 fn adopted_tag() -> Call {
@@ -335,7 +357,7 @@ fn an_update_of_a_failed_creates_marker_makes_the_user_as_a_create() {
 fn an_update_reads_the_current_user_then_reconciles_only_what_differs() {
     let (_, value) = plain();
     let case = update(&creating(), &creating(), "u-1");
-    assert_eq!(case.decide(), Decision::Read(Read::Current { user: user("u-1"), proficiencies: false }));
+    assert_eq!(case.decide(), current_read("u-1", false));
     let same = case.current(found(with_tag("u-1", &value)));
     let decision = same.decide();
     assert_eq!(converged(&decision).how, How::Own);
@@ -363,10 +385,7 @@ fn an_update_reads_proficiencies_when_either_template_has_some() {
     let mut with = creating();
     with["UserProficiencies"] = json!([{"AttributeName": "Language", "AttributeValue": "English", "Level": "3"}]);
     for (new, old) in [(&with, &creating()), (&creating(), &with)] {
-        assert_eq!(
-            update(new, old, "u-1").decide(),
-            Decision::Read(Read::Current { user: user("u-1"), proficiencies: true })
-        );
+        assert_eq!(update(new, old, "u-1").decide(), current_read("u-1", true));
     }
 }
 
@@ -454,7 +473,10 @@ fn an_instance_out_of_the_functions_reach_is_refused_up_front() {
     let case = Case { home: Some(home.clone()), ..Case::new(Request::Create { properties: &p }) };
     let reason = refused(&case.decide());
     assert!(reason.starts_with("invalid properties: InstanceArn: is in account 123456789012"), "{reason}");
-    let delete = Case { home: Some(home), ..Case::new(Request::Delete { physical: PhysicalId::User(user("u-1")) }) };
+    let delete = Case {
+        home: Some(home),
+        ..Case::new(Request::Delete { physical: PhysicalId::User(user("u-1")), properties: nothing() })
+    };
     assert!(refused(&delete.decide()).starts_with(&format!("the user {} is in account", user("u-1"))));
 }
 
@@ -472,33 +494,33 @@ fn identity_rules_apply_to_updates_except_the_password() {
 
 #[test]
 fn a_delete_deletes_the_resources_user_in_either_form_or_an_untagged_one() {
-    let request = Request::Delete { physical: PhysicalId::User(user("u-1")) };
+    let request = Request::Delete { physical: PhysicalId::User(user("u-1")), properties: nothing() };
     let case = Case::new(request.clone());
-    assert_eq!(case.decide(), Decision::Read(Read::Current { user: user("u-1"), proficiencies: false }));
+    assert_eq!(case.decide(), current_read("u-1", false));
     for live in [with_tag("u-1", owner_tag().plain()), with_tag("u-1", owner_tag().adopted()), jane("u-1", &[])] {
         let decision = Case::new(request.clone()).current(found(live)).decide();
-        assert_eq!(decision, Decision::Delete(user("u-1")));
+        assert_eq!(decision, deletion("u-1"));
         assert_eq!(decision.action(), Some(Action::Delete));
     }
 }
 
 #[test]
 fn a_delete_leaves_a_handed_over_user_a_gone_one_and_a_marker_alone() {
-    let request = Request::Delete { physical: PhysicalId::User(user("u-1")) };
+    let request = Request::Delete { physical: PhysicalId::User(user("u-1")), properties: nothing() };
     let held = other_owner().adopted().to_owned();
     let decision = Case::new(request.clone()).current(found(with_tag("u-1", &held))).decide();
     assert_eq!(decision, Decision::Leave(Left::HandedOver { user: user("u-1"), owner: held }));
     assert_eq!(decision.action(), Some(Action::Retain));
     let gone = Case::new(request).current(Seen::Absent).decide();
     assert_eq!((gone.clone(), gone.action()), (Decision::Leave(Left::Gone), Some(Action::NoChange)));
-    let marker = Case::new(Request::Delete { physical: PhysicalId::NoUser }).decide();
+    let marker = Case::new(Request::Delete { physical: PhysicalId::NoUser, properties: nothing() }).decide();
     assert_eq!((marker.clone(), marker.action()), (Decision::Leave(Left::NoUser), Some(Action::NoChange)));
 }
 
 #[test]
 fn a_delete_never_validates_the_properties() {
     // Nothing in a Delete reads them: the request carries only the id.
-    let decision = Case::new(Request::Delete { physical: PhysicalId::NoUser }).decide();
+    let decision = Case::new(Request::Delete { physical: PhysicalId::NoUser, properties: nothing() }).decide();
     assert_eq!(decision, Decision::Leave(Left::NoUser));
 }
 
@@ -510,7 +532,7 @@ fn without_the_owner_any_tagged_user_is_unknown_and_an_untagged_one_is_decided()
     let expected = Decision::OwnerUnknown { user: user("u-1"), tag: "guid-9/UserJane".into() };
     assert_eq!(unknown(Case::new(Request::Create { properties: &p }).holder(found(tagged.clone()))), expected);
     assert_eq!(unknown(update(&creating(), &creating(), "u-1").current(found(tagged.clone()))), expected);
-    let delete = Case::new(Request::Delete { physical: PhysicalId::User(user("u-1")) });
+    let delete = Case::new(Request::Delete { physical: PhysicalId::User(user("u-1")), properties: nothing() });
     assert_eq!(unknown(delete.current(found(tagged))), expected);
     assert_eq!(expected.action(), Some(Action::OwnerUnknown));
     // Untagged or absent: nothing depends on the owner.
@@ -561,4 +583,197 @@ fn a_take_over_with_more_than_the_owner_tag_is_not_tag_only() {
     let decision = Case::new(Request::Create { properties: &p }).holder(found(jane("u-1", &[]))).decide();
     assert_eq!(decision.action(), Some(Action::Adopt));
     assert!(!decision.tag_only());
+}
+
+fn group(id: &str) -> TrafficDistributionGroupArn {
+    TrafficDistributionGroupArn::parse(&format!(
+        "arn:aws:connect:us-east-1:123456789012:traffic-distribution-group/{id}"
+    ))
+    .unwrap()
+}
+
+/// `creating()` with the profiles and the group given by name.
+fn by_names() -> Value {
+    let mut p = creating();
+    let p_map = p.as_object_mut().unwrap();
+    p_map.remove("RoutingProfileArn");
+    p_map.remove("SecurityProfileArns");
+    p["RoutingProfileName"] = json!("Sales");
+    p["SecurityProfileNames"] = json!(["Agent"]);
+    p["HierarchyGroupPath"] = json!("Europe/Berlin/Team 4");
+    p
+}
+
+fn resolved_all(case: &mut Case<'_>) {
+    let i = instance();
+    case.names.insert(
+        Wanted { kind: NameKind::RoutingProfile, name: "Sales".into() },
+        Found::One(i.child(ResourceKind::RoutingProfile, "rp-1")),
+    );
+    case.names.insert(
+        Wanted { kind: NameKind::SecurityProfile, name: "Agent".into() },
+        Found::One(i.child(ResourceKind::SecurityProfile, "sp-1")),
+    );
+    case.names.insert(
+        Wanted { kind: NameKind::HierarchyGroup, name: "Europe/Berlin/Team 4".into() },
+        Found::One(i.child(ResourceKind::AgentGroup, "g-4")),
+    );
+}
+
+#[test]
+fn names_are_resolved_once_everything_else_holds_and_then_stand_for_their_arns() {
+    let p = by_names();
+    let mut case = Case::new(Request::Create { properties: &p });
+    let Decision::Read(Read::Names { instance: at, wanted }) = case.decide() else { panic!("{:?}", case.decide()) };
+    assert_eq!(at, instance());
+    assert_eq!(
+        wanted,
+        [
+            Wanted { kind: NameKind::RoutingProfile, name: "Sales".into() },
+            Wanted { kind: NameKind::SecurityProfile, name: "Agent".into() },
+            Wanted { kind: NameKind::HierarchyGroup, name: "Europe/Berlin/Team 4".into() },
+        ]
+    );
+    resolved_all(&mut case);
+    let Decision::Create(creation) = case.decide() else { panic!("{:?}", case.decide()) };
+    assert_eq!(creation.request.routing_profile, instance().child(ResourceKind::RoutingProfile, "rp-1"));
+    assert_eq!(creation.request.security_profiles, [instance().child(ResourceKind::SecurityProfile, "sp-1")]);
+    assert_eq!(creation.request.hierarchy_group, Some(instance().child(ResourceKind::AgentGroup, "g-4")));
+    assert_eq!(creation.spec.named.routing_profile.as_deref(), Some("Sales"));
+    assert_eq!(creation.spec.named.hierarchy_group.as_deref(), Some("Europe/Berlin/Team 4"));
+}
+
+#[test]
+fn a_template_invalid_otherwise_is_refused_before_any_name_is_looked_up() {
+    let mut p = by_names();
+    p["Username"] = json!("");
+    assert!(
+        refused(&Case::new(Request::Create { properties: &p }).decide()).starts_with("invalid properties: Username")
+    );
+}
+
+#[test]
+fn a_name_that_matches_nothing_or_several_things_is_refused_naming_the_property_the_name_and_the_closest() {
+    let p = by_names();
+    let mut case = Case::new(Request::Create { properties: &p });
+    resolved_all(&mut case);
+    case.names.insert(
+        Wanted { kind: NameKind::RoutingProfile, name: "Sales".into() },
+        Found::Nothing { closest: vec!["Sales EU".into()] },
+    );
+    let i = instance();
+    case.names.insert(
+        Wanted { kind: NameKind::SecurityProfile, name: "Agent".into() },
+        Found::Several(vec![i.child(ResourceKind::SecurityProfile, "a"), i.child(ResourceKind::SecurityProfile, "b")]),
+    );
+    let reason = refused(&case.decide());
+    assert!(
+        reason.contains("RoutingProfileName: no routing profile is named \"Sales\"")
+            && reason.contains("the closest: \"Sales EU\""),
+        "{reason}"
+    );
+    assert!(reason.contains("SecurityProfileNames[0]: 2 security profiles are named \"Agent\""), "{reason}");
+}
+
+#[test]
+fn a_name_and_its_arn_together_are_refused_and_neither_is_required_where_one_is() {
+    let mut both = creating();
+    both["RoutingProfileName"] = json!("Sales");
+    let reason = refused(&Case::new(Request::Create { properties: &both }).decide());
+    assert!(reason.contains("RoutingProfileName: excludes RoutingProfileArn"), "{reason}");
+    let mut neither = creating();
+    neither.as_object_mut().unwrap().remove("SecurityProfileArns");
+    let reason = refused(&Case::new(Request::Create { properties: &neither }).decide());
+    assert!(reason.contains("SecurityProfileArns: required (or SecurityProfileNames)"), "{reason}");
+}
+
+#[test]
+fn an_update_compares_what_the_names_resolve_to() {
+    let (_, value) = plain();
+    let p = by_names();
+    let live = LiveUser {
+        hierarchy_group: Some(instance().child(ResourceKind::AgentGroup, "g-4")),
+        ..with_tag("u-1", &value)
+    };
+    let mut case = update(&p, &p, "u-1").current(found(live.clone()));
+    resolved_all(&mut case);
+    assert_eq!(case.decide().action(), Some(Action::NoChange), "renaming a profile in the console is no drift");
+    // The name now resolves to another routing profile (deleted and made again): an update.
+    case.names.insert(
+        Wanted { kind: NameKind::RoutingProfile, name: "Sales".into() },
+        Found::One(instance().child(ResourceKind::RoutingProfile, "rp-new")),
+    );
+    let decision = case.decide();
+    assert!(matches!(converged(&decision).calls.as_slice(), [Call::UpdateRoutingProfile(rp)] if rp.id() == "rp-new"));
+}
+
+#[test]
+fn a_user_joins_the_templates_groups_once_they_are_known_to_be_active() {
+    let mut p = creating();
+    p["TrafficDistributionGroupArns"] = json!([group("g-1").as_str()]);
+    let mut case = Case::new(Request::Create { properties: &p });
+    assert_eq!(case.decide(), Decision::Read(Read::Groups(vec![group("g-1")])));
+    case.groups.insert(group("g-1"), ACTIVE.into());
+    let Decision::Create(creation) = case.decide() else { panic!() };
+    assert_eq!(creation.then, [Call::JoinTrafficDistributionGroup(group("g-1"))]);
+    case.groups.insert(group("g-1"), "PENDING_DELETION".into());
+    let reason = refused(&case.decide());
+    assert!(
+        reason.contains(&format!(
+            "TrafficDistributionGroupArns[0]: the traffic distribution group {} is PENDING_DELETION, not ACTIVE",
+            group("g-1")
+        )),
+        "{reason}"
+    );
+}
+
+#[test]
+fn an_update_joins_and_leaves_groups_by_the_templates_and_reads_only_what_it_needs() {
+    let (_, value) = plain();
+    let mut old = creating();
+    old["TrafficDistributionGroupArns"] = json!([group("g-1").as_str(), group("g-2").as_str()]);
+    let mut new = creating();
+    new["TrafficDistributionGroupArns"] = json!([group("g-1").as_str(), group("g-3").as_str()]);
+    let case = update(&new, &old, "u-1");
+    assert_eq!(
+        case.decide(),
+        Decision::Read(Read::Current {
+            user: user("u-1"),
+            also: Also { proficiencies: false, groups: vec![group("g-1"), group("g-2"), group("g-3")] }
+        })
+    );
+    let live = LiveUser {
+        traffic_distribution_groups: Some([group("g-1"), group("g-2")].into_iter().collect()),
+        ..with_tag("u-1", &value)
+    };
+    let mut case = case.current(found(live));
+    assert_eq!(case.decide(), Decision::Read(Read::Groups(vec![group("g-3")])), "only the group it joins");
+    case.groups.insert(group("g-3"), ACTIVE.into());
+    assert_eq!(
+        converged(&case.decide()).calls,
+        [Call::LeaveTrafficDistributionGroup(group("g-2")), Call::JoinTrafficDistributionGroup(group("g-3"))]
+    );
+}
+
+#[test]
+fn a_delete_leaves_its_templates_groups_first() {
+    let properties: &'static Value =
+        Box::leak(Box::new(json!({"TrafficDistributionGroupArns": [group("g-1").as_str(), group("g-2").as_str()]})));
+    let request = Request::Delete { physical: PhysicalId::User(user("u-1")), properties };
+    let case = Case::new(request.clone());
+    assert_eq!(
+        case.decide(),
+        Decision::Read(Read::Current {
+            user: user("u-1"),
+            also: Also { proficiencies: false, groups: vec![group("g-1"), group("g-2")] }
+        })
+    );
+    let live = LiveUser {
+        traffic_distribution_groups: Some([group("g-2")].into_iter().collect()),
+        ..with_tag("u-1", owner_tag().plain())
+    };
+    assert_eq!(
+        Case::new(request).current(found(live)).decide(),
+        Decision::Delete(Deletion { user: user("u-1"), leave: vec![group("g-2")] })
+    );
 }

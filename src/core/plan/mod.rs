@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::arn::{InstanceArn, ResourceArn};
+use super::arn::{InstanceArn, ResourceArn, TrafficDistributionGroupArn};
 use super::model::{
     AfterContactWorkConfig, AfterContactWorkPerChannel, AutoAcceptConfig, Channel, ChannelConfigs, IdentityInfo,
     LiveUser, OWNER_TAG_KEY, OldTemplate, PhoneConfig, PhoneNumberConfig, Proficiencies, ProficiencyKey, Tags,
@@ -66,6 +66,10 @@ pub enum Call {
     Untag(Vec<String>),
     /// `TagResource`: tags to add or overwrite.
     Tag(Tags),
+    /// `AssociateTrafficDistributionGroupUser`, in the group's home region: the user joins the group.
+    JoinTrafficDistributionGroup(TrafficDistributionGroupArn),
+    /// `DisassociateTrafficDistributionGroupUser`, in the group's home region: the user leaves the group.
+    LeaveTrafficDistributionGroup(TrafficDistributionGroupArn),
 }
 
 impl Call {
@@ -82,6 +86,8 @@ impl Call {
             Self::AssociateProficiencies(_) => "AssociateUserProficiencies",
             Self::Untag(_) => "UntagResource",
             Self::Tag(_) => "TagResource",
+            Self::JoinTrafficDistributionGroup(_) => "AssociateTrafficDistributionGroupUser",
+            Self::LeaveTrafficDistributionGroup(_) => "DisassociateTrafficDistributionGroupUser",
         }
     }
 }
@@ -157,12 +163,16 @@ fn fold_into_voice(pc: &PhoneConfig, channels: &mut ChannelConfigs) {
     }
 }
 
-/// Calls that follow `CreateUser` (proficiencies).
+/// Calls that follow `CreateUser`: the proficiencies, then the traffic distribution groups.
 pub fn after_create(spec: &UserSpec) -> Vec<Call> {
-    match &spec.proficiencies {
-        Some(p) if !p.is_empty() => vec![Call::AssociateProficiencies(p.clone())],
-        _ => Vec::new(),
+    let mut calls = Vec::new();
+    if let Some(p) = spec.proficiencies.as_ref().filter(|p| !p.is_empty()) {
+        calls.push(Call::AssociateProficiencies(p.clone()));
     }
+    for group in spec.traffic_distribution_groups.iter().flatten() {
+        calls.push(Call::JoinTrafficDistributionGroup(group.clone()));
+    }
+    calls
 }
 
 /// Compares the template with the live user (docs/connect-user.md §4).
@@ -225,6 +235,7 @@ pub fn plan(desired: &UserSpec, old: &OldTemplate, live: &LiveUser, owner: &Owne
     }
     proficiency_calls(desired, old, live, &mut calls);
     tag_calls(desired, old, live, owner, &mut calls);
+    group_calls(desired, old, live, &mut calls);
     Diff::Reconcile(calls)
 }
 
@@ -433,6 +444,24 @@ fn tag_calls(desired: &UserSpec, old: &OldTemplate, live: &LiveUser, owner: &Own
     }
     if !set.is_empty() {
         calls.push(Call::Tag(set));
+    }
+}
+
+/// The traffic distribution groups: the user leaves those the old template set and the new one drops, and joins
+/// those the new one sets that it is not in. Groups the user joined outside the stack stay, as tags do.
+fn group_calls(desired: &UserSpec, old: &OldTemplate, live: &LiveUser, calls: &mut Vec<Call>) {
+    let empty = BTreeSet::new();
+    let held = live.traffic_distribution_groups.as_ref().unwrap_or(&empty);
+    let wanted: &[TrafficDistributionGroupArn] = desired.traffic_distribution_groups.as_deref().unwrap_or_default();
+    for group in &old.traffic_distribution_groups {
+        if !wanted.contains(group) && held.contains(group) {
+            calls.push(Call::LeaveTrafficDistributionGroup(group.clone()));
+        }
+    }
+    for group in wanted {
+        if !held.contains(group) {
+            calls.push(Call::JoinTrafficDistributionGroup(group.clone()));
+        }
     }
 }
 

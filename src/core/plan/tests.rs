@@ -6,7 +6,7 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::core::arn::{ResourceKind, UserArn};
-use crate::core::model::{PhoneType, VoiceEnhancementMode};
+use crate::core::model::{Named, PhoneType, VoiceEnhancementMode};
 
 const INSTANCE: &str = "arn:aws:connect:us-east-1:123456789012:instance/a1b2c3d4-0000-4000-8000-000000000001";
 const OTHER_INSTANCE: &str = "arn:aws:connect:us-east-1:123456789012:instance/a1b2c3d4-0000-4000-8000-000000000002";
@@ -49,6 +49,8 @@ fn spec() -> UserSpec {
         security_profiles: vec![sp("sp-1")],
         directory_user_id: None,
         hierarchy_group: None,
+        named: Named::default(),
+        traffic_distribution_groups: None,
         identity_info: None,
         phone_config: None,
         channels: ChannelConfigs::default(),
@@ -146,6 +148,10 @@ fn created(spec: &UserSpec) -> LiveUser {
         },
         proficiencies: Some(spec.proficiencies.clone().unwrap_or_default()),
         tags: new.tags,
+        traffic_distribution_groups: spec
+            .traffic_distribution_groups
+            .as_ref()
+            .map(|groups| groups.iter().cloned().collect()),
     }
 }
 
@@ -651,6 +657,7 @@ fn a_change_in_every_family_gives_the_calls_in_the_specs_order() {
         proficiency_keys: vec![key("lang", "fr"), key("lang", "de")],
         hierarchy_group: true,
         password: None,
+        traffic_distribution_groups: Vec::new(),
     };
     let new = UserSpec {
         identity_info: Some(IdentityInfo { first_name: Some("John".to_owned()), ..IdentityInfo::default() }),
@@ -867,6 +874,8 @@ fn user_spec() -> impl Strategy<Value = UserSpec> {
                     phone_config: phone,
                     channels,
                     proficiencies: profs,
+                    named: Named::default(),
+                    traffic_distribution_groups: None,
                     tags,
                     adopt_existing: false,
                     password_secret: None,
@@ -883,6 +892,7 @@ proptest! {
             proficiency_keys: s.proficiencies.iter().flat_map(|p| p.keys().cloned()).collect(),
             hierarchy_group: s.hierarchy_group.is_some(),
             password: None,
+            traffic_distribution_groups: Vec::new(),
         };
         let live = created(&s);
         prop_assert_eq!(plan(&s, &old, &live, &owner()), Diff::Reconcile(vec![]));

@@ -17,15 +17,18 @@ pub(super) const MAX_SECURITY_PROFILES: usize = 10;
 /// Longest `PasswordSecretJsonKey` accepted: a JSON key has no limit of its own, a secret holds 64 KiB at most.
 pub(super) const MAX_JSON_KEY_CHARS: usize = 1024;
 
-/// The properties of `Custom::ConnectUser`: those of `AWS::Connect::User`, plus `AdoptExisting`.
+/// The properties of `Custom::ConnectUser`: those of `AWS::Connect::User`, plus this project's extensions.
 pub const PROPERTIES: &[&str] = &[
     "InstanceArn",
     "Username",
     "RoutingProfileArn",
+    "RoutingProfileName",
     "SecurityProfileArns",
+    "SecurityProfileNames",
     "Password",
     "DirectoryUserId",
     "HierarchyGroupArn",
+    "HierarchyGroupPath",
     "IdentityInfo",
     "PhoneConfig",
     "AutoAcceptConfigs",
@@ -35,6 +38,7 @@ pub const PROPERTIES: &[&str] = &[
     "VoiceEnhancementConfigs",
     "UserProficiencies",
     "Tags",
+    "TrafficDistributionGroupArns",
     "AdoptExisting",
     "PasswordSecretArn",
     "PasswordSecretJsonKey",

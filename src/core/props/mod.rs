@@ -5,6 +5,7 @@
 //! properties accept JSON strings only (see `core::scalar`). No message ever contains the `Password`.
 
 mod keys;
+mod named;
 mod reader;
 mod rules;
 #[cfg(test)]
@@ -12,11 +13,12 @@ mod tests;
 
 use serde_json::Value;
 
-use super::arn::{InstanceArn, ResourceKind};
+use super::arn::{InstanceArn, TrafficDistributionGroupArn};
 use super::identity;
 use super::model::{
-    Channel, ChannelConfigs, OWNER_TAG_KEY, OldTemplate, ProficiencyKey, UserSpec, VoiceEnhancementMode,
+    Channel, ChannelConfigs, Named, OWNER_TAG_KEY, OldTemplate, ProficiencyKey, UserSpec, VoiceEnhancementMode,
 };
+use super::names::{Resolved, Wanted};
 use super::password_secret::{PasswordSecret, SecretArn};
 use super::scalar::{self, ARN_ECHO_CHARS, describe, quote};
 use super::secret::Secret;
@@ -24,23 +26,53 @@ use keys::{
     AFTER_CONTACT_WORK_PER_CHANNEL, AUTO_ACCEPT_CONFIG, CLOUDFORMATION_KEYS, MAX_JSON_KEY_CHARS,
     PERSISTENT_CONNECTION_CONFIG, PHONE_NUMBER_CONFIG, VOICE_ENHANCEMENT_CONFIG,
 };
+use named::Naming;
 use reader::{Errors, Obj, entries};
 use rules::{
     VOICE_ONLY, after_contact_work_per_channel, arn_message, auto_accept_config, channel_list, check_conflicts,
-    identity_info, password, phone_config, phone_number_config, proficiencies, resource_arn, security_profiles, tags,
-    username,
+    identity_info, password, phone_config, phone_number_config, proficiencies, tags, username,
 };
 
 pub use super::problem::{Invalid, PropertyError};
 pub use keys::{MAX_TEMPLATE_TAGS, PROFICIENCY_LEVELS, PROPERTIES};
 
-/// Validates `ResourceProperties` into a `UserSpec`, or reports every problem found. Makes no call.
+/// Why properties are not (yet) a [`UserSpec`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unparsed {
+    /// They break their rules: every problem.
+    Invalid(Invalid),
+    /// They keep every rule so far, and name resources (`RoutingProfileName`…) still to resolve in the instance.
+    Unresolved(Vec<Wanted>),
+}
+
+/// Validates `ResourceProperties` into a `UserSpec`, or reports every problem found. Makes no call. Names of
+/// resources (`RoutingProfileName`, `SecurityProfileNames`, `HierarchyGroupPath`) are problems here, since nothing
+/// resolves them: [`parse_with`] is for templates that may name them.
 pub fn parse(properties: &Value) -> Result<UserSpec, Invalid> {
+    parse_with(properties, &Resolved::default()).map_err(|unparsed| match unparsed {
+        Unparsed::Invalid(invalid) => invalid,
+        Unparsed::Unresolved(wanted) => Invalid(
+            wanted
+                .into_iter()
+                .map(|w| PropertyError {
+                    path: w.kind.property().to_owned(),
+                    message: format!("{:?} is not resolved to its {}", w.name, w.kind),
+                })
+                .collect(),
+        ),
+    })
+}
+
+/// Validates `ResourceProperties` into a `UserSpec`, the names it uses resolved as `names` says, or reports every
+/// problem found; or, when it keeps every rule but names something `names` does not hold yet, what to resolve.
+/// A name that resolved to nothing or to several things is a problem naming the property, the name and what to
+/// do. Makes no call.
+pub fn parse_with(properties: &Value, names: &Resolved) -> Result<UserSpec, Unparsed> {
     let Some(map) = properties.as_object() else {
-        return Err(Invalid(vec![PropertyError {
+        return Err(Unparsed::Invalid(Invalid(vec![PropertyError {
             path: "ResourceProperties".to_owned(),
             message: format!("expected an object, got {}", describe(properties)),
-        }]));
+        }])));
     };
     let e = &mut Errors::default();
     let known: Vec<&str> = PROPERTIES.iter().chain(CLOUDFORMATION_KEYS).copied().collect();
@@ -52,13 +84,14 @@ pub fn parse(properties: &Value) -> Result<UserSpec, Invalid> {
     });
     let instance = instance.as_ref();
     let username = top.req("Username", e).and_then(|f| username(e, &f));
-    let routing_profile =
-        top.req("RoutingProfileArn", e).and_then(|f| resource_arn(e, &f, ResourceKind::RoutingProfile, instance));
-    let security_profiles = top.req("SecurityProfileArns", e).and_then(|f| security_profiles(e, &f, instance));
+    let naming = &mut Naming { names, pending: Vec::new() };
+    let routing_profile = named::routing_profile(e, &top, instance, naming);
+    let security_profiles = named::security_profiles(e, &top, instance, naming);
     let password = top.opt("Password").and_then(|f| password(e, &f));
     let directory_user_id = top.opt("DirectoryUserId").and_then(|f| f.string(e)).map(str::to_owned);
-    let hierarchy_group =
-        top.opt("HierarchyGroupArn").and_then(|f| resource_arn(e, &f, ResourceKind::AgentGroup, instance));
+    let hierarchy_group = named::hierarchy_group(e, &top, instance, naming);
+    let traffic_distribution_groups =
+        top.opt("TrafficDistributionGroupArns").and_then(|f| named::traffic_distribution_groups(e, &f, instance));
     let identity_info = top.opt("IdentityInfo").and_then(|f| identity_info(e, &f));
     let phone_config = top.opt("PhoneConfig").and_then(|f| phone_config(e, &f));
     let channels = ChannelConfigs {
@@ -99,13 +132,23 @@ pub fn parse(properties: &Value) -> Result<UserSpec, Invalid> {
     top.opt("ReconcileToken").and_then(|f| f.string_len(e, 0, 1024));
     let password_secret = password_secret(e, &top);
 
-    let (Some(instance), Some(username), Some(routing_profile), Some(security_profiles), true) =
-        (instance, username, routing_profile, security_profiles, e.0.is_empty())
+    if e.0.is_empty() && !naming.pending.is_empty() {
+        return Err(Unparsed::Unresolved(std::mem::take(&mut naming.pending)));
+    }
+    let (
+        Some(instance),
+        Some(username),
+        Some((routing_profile, routing_profile_name)),
+        Some((security_profiles, security_profile_names)),
+        Ok(hierarchy_group),
+        true,
+    ) = (instance, username, routing_profile, security_profiles, hierarchy_group, e.0.is_empty())
     else {
         // Every path that leaves a required value unset has recorded why.
         debug_assert!(!e.0.is_empty());
-        return Err(Invalid(std::mem::take(&mut e.0)));
+        return Err(Unparsed::Invalid(Invalid(std::mem::take(&mut e.0))));
     };
+    let (hierarchy_group, hierarchy_group_path) = hierarchy_group.map_or((None, None), |(arn, path)| (Some(arn), path));
     Ok(UserSpec {
         instance: instance.clone(),
         username,
@@ -114,6 +157,12 @@ pub fn parse(properties: &Value) -> Result<UserSpec, Invalid> {
         security_profiles,
         directory_user_id,
         hierarchy_group,
+        named: Named {
+            routing_profile: routing_profile_name,
+            security_profiles: security_profile_names,
+            hierarchy_group: hierarchy_group_path,
+        },
+        traffic_distribution_groups,
         identity_info,
         phone_config,
         channels,
@@ -176,9 +225,18 @@ pub fn old_template(properties: &Value) -> OldTemplate {
             }
         }
     }
-    old.hierarchy_group = properties.get("HierarchyGroupArn").is_some_and(|v| !v.is_null());
+    old.hierarchy_group = ["HierarchyGroupArn", "HierarchyGroupPath"]
+        .iter()
+        .any(|key| properties.get(*key).is_some_and(|v| !v.is_null()));
+    old.traffic_distribution_groups = named::groups_leniently(properties);
     old.password = properties.get("Password").and_then(Value::as_str).map(Secret::new);
     old
+}
+
+/// `TrafficDistributionGroupArns`, read leniently: the groups it names that parse, whatever else is wrong with the
+/// properties. A Delete, which never validates its properties, leaves these before it deletes the user.
+pub fn traffic_distribution_groups(properties: &Value) -> Vec<TrafficDistributionGroupArn> {
+    named::groups_leniently(properties)
 }
 
 /// `InstanceArn`, read leniently: the instance, when the value is one, whatever else is wrong with the properties.

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use super::keys::{
-    AFTER_CONTACT_WORK_CONFIG, CONFLICTS, IDENTITY_INFO, MAX_AFTER_CONTACT_WORK_SECONDS, MAX_SECURITY_PROFILES,
-    MAX_TEMPLATE_TAGS, PHONE_CONFIG, PROFICIENCY_LEVELS, TAG, USER_PROFICIENCY,
+    AFTER_CONTACT_WORK_CONFIG, CONFLICTS, IDENTITY_INFO, MAX_AFTER_CONTACT_WORK_SECONDS, MAX_TEMPLATE_TAGS,
+    PHONE_CONFIG, PROFICIENCY_LEVELS, TAG, USER_PROFICIENCY,
 };
 use super::reader::{Errors, Field, Obj, check_len};
 use crate::core::arn::{ArnError, InstanceArn, ResourceArn, ResourceKind};
@@ -29,6 +29,10 @@ pub(super) fn arn_message(err: ArnError) -> String {
         ArnError::OtherInstance { actual, .. } => {
             format!("belongs to instance {}, not to InstanceArn", quote(&actual, ARN_ECHO_CHARS))
         }
+        ArnError::NotATrafficDistributionGroup(value) => format!(
+            "expected arn:<partition>:connect:<region>:<12-digit account>:traffic-distribution-group/<id>, got {}",
+            quote(&value, ARN_ECHO_CHARS)
+        ),
     }
 }
 
@@ -86,23 +90,6 @@ pub(super) fn password(e: &mut Errors, f: &Field) -> Option<Secret> {
         return None;
     }
     Some(Secret::new(s))
-}
-
-pub(super) fn security_profiles(e: &mut Errors, f: &Field, instance: Option<&InstanceArn>) -> Option<Vec<ResourceArn>> {
-    let items = f.list(e)?;
-    if !(1..=MAX_SECURITY_PROFILES).contains(&items.len()) {
-        e.add(&f.path, format!("expected 1 to {MAX_SECURITY_PROFILES} security profile ARNs, got {}", items.len()));
-    }
-    let mut arns = Vec::with_capacity(items.len());
-    for (i, value) in items.iter().enumerate() {
-        let item = f.item(i, value);
-        if let Some(first) = items[..i].iter().position(|v| v == value) {
-            e.add(&item.path, format!("duplicate of {}[{first}]", f.path));
-        } else if let Some(arn) = resource_arn(e, &item, ResourceKind::SecurityProfile, instance) {
-            arns.push(arn);
-        }
-    }
-    Some(arns)
 }
 
 /// A personal string (docs/real-connect.md §7): its messages name the path and never quote the value.

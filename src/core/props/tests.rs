@@ -11,10 +11,10 @@ use super::keys::{
     AFTER_CONTACT_WORK_CONFIG, IDENTITY_INFO, MAX_SECURITY_PROFILES, PHONE_CONFIG, TAG, USER_PROFICIENCY,
 };
 use super::*;
-use crate::core::arn::ResourceArn;
+use crate::core::arn::{ResourceArn, ResourceKind};
 use crate::core::model::{
-    AfterContactWorkConfig, AfterContactWorkPerChannel, AutoAcceptConfig, IdentityInfo, PhoneConfig, PhoneNumberConfig,
-    PhoneType, Proficiencies, Tags,
+    AfterContactWorkConfig, AfterContactWorkPerChannel, AutoAcceptConfig, IdentityInfo, Named, PhoneConfig,
+    PhoneNumberConfig, PhoneType, Proficiencies, Tags,
 };
 
 const INSTANCE: &str = "arn:aws:connect:us-east-1:123456789012:instance/a1b2c3d4-0000-4000-8000-000000000001";
@@ -72,6 +72,8 @@ fn seed_spec() -> UserSpec {
         }),
         channels: ChannelConfigs::default(),
         proficiencies: None,
+        named: Named::default(),
+        traffic_distribution_groups: None,
         tags: Some(Tags::from([("team".to_owned(), "support".to_owned()), ("env".to_owned(), "test".to_owned())])),
         adopt_existing: false,
         password_secret: None,

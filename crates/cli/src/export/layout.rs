@@ -80,6 +80,9 @@ impl DeletionPolicy {
 pub struct Layout {
     /// The `Description` of the template (or of the parent).
     pub description: String,
+    /// Parameters every template declares besides the service token's, passed by a parent to its nested stacks
+    /// (a portable export's instance and groups).
+    pub parameters: Map<String, Value>,
     /// Where `ServiceToken` comes from.
     pub service_token: ServiceToken,
     /// YAML or JSON.
@@ -237,8 +240,13 @@ fn documents(
         }
         documents.push(Document { file_name: Some(part.file.clone()), template: nested, users: part.users.len() });
         let mut properties = json!({"TemplateURL": part.file});
+        let mut passed: Map<String, Value> =
+            layout.parameters.keys().map(|name| (name.clone(), json!({"Ref": name}))).collect();
         if let ServiceToken::Parameter(name) = &layout.service_token {
-            properties["Parameters"] = json!({name.as_str(): {"Ref": name}});
+            passed.insert(name.clone(), json!({"Ref": name}));
+        }
+        if !passed.is_empty() {
+            properties["Parameters"] = Value::Object(passed);
         }
         // Both policies, explicitly: a nested stack holds stateful resources, and its replacement would delete them.
         let policy = layout.deletion_policy.as_str();
@@ -276,8 +284,12 @@ fn template(description: &str, layout: &Layout, resources: &[(String, Value)]) -
         "Description": description,
         "Resources": resources,
     });
-    if let Some(parameters) = layout.service_token.parameters() {
-        template["Parameters"] = parameters;
+    let mut parameters = layout.parameters.clone();
+    if let Some(Value::Object(token)) = layout.service_token.parameters() {
+        parameters.extend(token);
+    }
+    if !parameters.is_empty() {
+        template["Parameters"] = Value::Object(parameters);
     }
     template
 }
@@ -335,6 +347,7 @@ mod tests {
     fn layout(max_resources: usize, max_bytes: usize) -> Layout {
         Layout {
             description: "Users".into(),
+            parameters: Map::new(),
             service_token: ServiceToken::Parameter("ServiceToken".into()),
             format: Format::Yaml,
             deletion_policy: DeletionPolicy::Retain,

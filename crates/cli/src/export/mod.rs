@@ -2,7 +2,8 @@
 //! `Custom::ConnectUser` each, `AdoptExisting: "true"`, whose properties are the live user's, so that deploying it
 //! adopts each user with one write (the owner tag) and changes nothing else.
 //!
-//! The steps: `DescribeInstance` (its identity-management type decides what a template may hold), `ListUsers`
+//! The steps: `DescribeInstance` (its identity-management type decides what a template may hold), the instance's
+//! traffic distribution groups and their users (and, for `--portable`, its names: [`portable`]), `ListUsers`
 //! page by page, then for each selected user `DescribeUser` and, when it is kept, `ListUserProficiencies`, a few
 //! at a time and all through one pacer. Each user read is recorded in the state file at once ([`state`]), so an
 //! interrupted export resumes where it stopped. Users whose owner tag says a stack already manages them are left
@@ -10,6 +11,7 @@
 
 pub mod layout;
 pub mod names;
+pub mod portable;
 pub mod previous;
 pub mod properties;
 pub mod state;
@@ -28,6 +30,7 @@ use cfn_connect_user::core::owner::Held;
 use serde_json::Value;
 use tokio::sync::mpsc;
 
+use crate::catalog::Catalog;
 use crate::progress::Progress;
 use crate::reader::ReadOnly;
 use crate::select::Selection;
@@ -64,6 +67,8 @@ pub struct Options {
     pub max_bytes: usize,
     /// The main template of an earlier export whose logical ids and placement this one keeps.
     pub previous: Option<PathBuf>,
+    /// Names instead of ARNs, and the instance and groups as parameters ([`portable`]).
+    pub portable: bool,
 }
 
 /// What an export did.
@@ -96,6 +101,8 @@ pub struct Report {
     /// Of the users exported that a stack manages already (`--include-managed`): how many it made, how many it took
     /// over.
     pub managed: (usize, usize),
+    /// `(logical id, username, why)` of the users of a portable export that keep an ARN of the exported instance.
+    pub unportable: Vec<(String, String, Vec<String>)>,
 }
 
 /// Runs an export; `stdout` receives the template when there is no output file.
@@ -115,6 +122,8 @@ pub async fn export(
         (StateFile::create(&options.state, instance, &selection)?, BTreeMap::new())
     };
     let kind = reader.describe_instance(&options.instance).await.map_err(|e| connect_failure(&e))?.identity_management;
+    let catalog =
+        Arc::new(Catalog::read(reader, &options.instance, options.portable).await.map_err(|e| connect_failure(&e))?);
     let listed = reader.list_users(&options.instance, |n| progress.listed(n)).await.map_err(|e| connect_failure(&e))?;
     let selected: Vec<UserSummary> =
         listed.iter().filter(|u| options.selection.takes_username(&u.username)).cloned().collect();
@@ -125,7 +134,7 @@ pub async fn export(
         progress.note(&format!("resuming: {resumed} of {} users already read", selected.len()));
     }
     progress.counting("reading users", selected.len(), resumed);
-    let read = read_all(reader, options, kind, to_read, progress, &mut state).await;
+    let read = read_all(reader, options, kind, &catalog, to_read, progress, &mut state).await;
     progress.finish();
     for entry in read? {
         done.insert(entry.arn().to_owned(), entry);
@@ -160,20 +169,43 @@ pub async fn export(
         let kept = exported.iter().filter(|(username, ..)| earlier.ids.contains_key(username)).count();
         report.kept = Some((path.clone(), kept));
     }
+    let portable = options.portable.then(|| {
+        let used = exported.iter().flat_map(|(_, properties, _)| groups_in(properties)).collect();
+        portable::Portable::new(&options.instance, &catalog, &used)
+    });
     let mut resources: Vec<(String, Value)> = Vec::with_capacity(exported.len());
     for (username, properties, problems) in exported {
         let id = ids.get(&username).cloned().unwrap_or_else(|| names::base_id(&username));
         if !problems.is_empty() {
-            report.problems.push((id.clone(), username, problems));
+            report.problems.push((id.clone(), username.clone(), problems));
         }
+        let properties = match &portable {
+            Some(portable) => {
+                let (properties, kept) = portable.apply(&properties, &catalog);
+                if !kept.is_empty() {
+                    report.unportable.push((id.clone(), username, kept));
+                }
+                properties
+            }
+            None => properties,
+        };
         resources.push((id, properties));
     }
     resources.sort_by(|a, b| a.0.cmp(&b.0));
     report.problems.sort();
+    report.unportable.sort();
     report.exported = resources.len();
 
+    let description = match &portable {
+        Some(_) => format!(
+            "The users of an Amazon Connect instance, portable: exported from {instance} by connect-users export \
+             --portable"
+        ),
+        None => format!("The users of Amazon Connect instance {instance}, exported by connect-users export"),
+    };
     let layout = Layout {
-        description: format!("The users of Amazon Connect instance {instance}, exported by connect-users export"),
+        description,
+        parameters: portable.as_ref().map(|p| p.parameters().clone()).unwrap_or_default(),
         service_token: options.service_token.clone(),
         format: options.format,
         deletion_policy: options.deletion_policy,
@@ -203,6 +235,7 @@ async fn read_all(
     reader: &ReadOnly,
     options: &Options,
     kind: Option<IdentityManagement>,
+    catalog: &Arc<Catalog>,
     to_read: VecDeque<UserSummary>,
     progress: &Progress,
     state: &mut StateFile,
@@ -211,13 +244,14 @@ async fn read_all(
     let (sender, mut receiver) = mpsc::channel::<Result<Entry, String>>(64);
     let mut workers = tokio::task::JoinSet::new();
     for _ in 0..options.concurrency.max(1) {
-        let (queue, sender, reader) = (Arc::clone(&queue), sender.clone(), reader.clone());
+        let (queue, sender, reader, catalog) =
+            (Arc::clone(&queue), sender.clone(), reader.clone(), Arc::clone(catalog));
         let (selection, include_managed) = (options.selection.clone(), options.include_managed);
         workers.spawn(async move {
             loop {
                 let next = queue.lock().unwrap_or_else(PoisonError::into_inner).pop_front();
                 let Some(user) = next else { return };
-                let entry = read_one(&reader, &user, kind, &selection, include_managed).await;
+                let entry = read_one(&reader, &user, kind, &catalog, &selection, include_managed).await;
                 let failed = entry.is_err();
                 if sender.send(entry).await.is_err() || failed {
                     return;
@@ -240,6 +274,7 @@ async fn read_one(
     reader: &ReadOnly,
     user: &UserSummary,
     kind: Option<IdentityManagement>,
+    catalog: &Catalog,
     selection: &Selection,
     include_managed: bool,
 ) -> Result<Entry, String> {
@@ -260,6 +295,7 @@ async fn read_one(
         Err(e) if e.kind == ErrorKind::NotFound => return Ok(skipped(Skip::Deleted)),
         Err(e) => return Err(format!("{}: {}", user.username, connect_failure(&e))),
     }
+    live.traffic_distribution_groups = Some(catalog.groups_of(user.arn.user_id()).cloned().unwrap_or_default());
     let (properties, problems) = properties::properties(&live, kind);
     let owner = live.tags.get(OWNER_TAG_KEY).cloned();
     Ok(Entry::Exported { arn: user.arn.to_string(), username: live.username, properties, problems, owner })
@@ -314,6 +350,16 @@ fn managed_ids(owners: &BTreeMap<String, String>, ids: &mut BTreeMap<String, Str
         }
     }
     counts
+}
+
+/// The traffic distribution groups `properties` names.
+fn groups_in(properties: &Value) -> Vec<cfn_connect_user::core::arn::TrafficDistributionGroupArn> {
+    let groups = properties.get("TrafficDistributionGroupArns").and_then(Value::as_array);
+    groups
+        .into_iter()
+        .flatten()
+        .filter_map(|g| cfn_connect_user::core::arn::TrafficDistributionGroupArn::parse(g.as_str()?).ok())
+        .collect()
 }
 
 /// A failed Connect call in the words of this tool (the function's reasons speak of its own role).
@@ -373,6 +419,16 @@ impl Report {
         }
         if let Some(managed) = self.skipped.get(&Skip::Managed) {
             lines.push(format!("  managed users left out: {}", sample(managed)));
+        }
+        if !self.unportable.is_empty() {
+            lines.push(format!(
+                "{} exported users keep an ARN of the exported instance where no name can stand for it, and deploy \
+                 only there until it is replaced:",
+                self.unportable.len()
+            ));
+            for (id, username, kept) in &self.unportable {
+                lines.push(format!("  {id} ({username}): {}", kept.join("; ")));
+            }
         }
         if !self.problems.is_empty() {
             lines.push(format!(

@@ -17,8 +17,14 @@ const MAX_LOGICAL_ID: usize = 255;
 
 /// The id a username asks for before collisions are resolved.
 pub fn base_id(username: &str) -> String {
-    let mut id = String::from("User");
-    for run in username.split(|c: char| !c.is_ascii_alphanumeric()).filter(|r| !r.is_empty()) {
+    camel_id("User", username)
+}
+
+/// `prefix` followed by the runs of letters and digits of `text`, each with its first letter upper-cased, cut to fit
+/// a logical id with room for a suffix.
+pub fn camel_id(prefix: &str, text: &str) -> String {
+    let mut id = String::from(prefix);
+    for run in text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|r| !r.is_empty()) {
         let mut chars = run.chars();
         if let Some(first) = chars.next() {
             id.push(first.to_ascii_uppercase());

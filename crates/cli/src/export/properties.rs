@@ -11,6 +11,8 @@
 //!   `DirectoryUserId` on a `SAML` instance): a property left out is one the function leaves as it is.
 //! - Tags: the user's own, without the `aws:` ones (AWS sets them; no template may) and without the owner tag.
 //! - Empty strings Connect returns for unset fields are left out, as unset.
+//! - `TrafficDistributionGroupArns`: the groups the user is in, when it is in any (read from each group's users:
+//!   Connect has no call that lists a user's groups).
 
 use cfn_connect_user::core::identity::{self, IdentityManagement};
 use cfn_connect_user::core::model::{
@@ -52,6 +54,12 @@ pub fn properties(live: &LiveUser, kind: Option<IdentityManagement>) -> (Value, 
             })
             .collect();
         p.insert("UserProficiencies".into(), Value::Array(list));
+    }
+    if let Some(groups) = live.traffic_distribution_groups.as_ref().filter(|g| !g.is_empty()) {
+        p.insert(
+            "TrafficDistributionGroupArns".into(),
+            Value::Array(groups.iter().map(|g| json!(g.as_str())).collect()),
+        );
     }
     let tags: Vec<Value> = live
         .tags

@@ -21,6 +21,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use cfn_connect_user::core::arn::InstanceArn;
 use cfn_connect_user::core::identity::IdentityManagement;
 use cfn_connect_user::core::owner::OwnerTag;
 use cfn_connect_user::core::props;
@@ -49,6 +50,9 @@ pub struct Options {
     pub previous: Option<PathBuf>,
     /// Resources planned at once.
     pub concurrency: usize,
+    /// Plan every resource, and the previous template's, against this instance instead of the one its `InstanceArn`
+    /// names: one template, any instance (test, production, a replica).
+    pub instance: Option<InstanceArn>,
 }
 
 /// This resource's owner tag: exact when its stack's id is given, a stand-in (and "unknown") otherwise.
@@ -62,13 +66,20 @@ fn owner_of(stack_ids: &BTreeMap<Vec<String>, String>, found: &Found) -> OwnerOf
 /// The plan of every resource: the template's in its order (nested stacks in place), then those that left it.
 pub async fn plan(reader: &ReadOnly, options: &Options, progress: &Progress) -> Result<Vec<Planned>, String> {
     let given = &options.parameters;
-    let next = collect(&options.template, given, &options.stack_ids).map_err(|e| e.join("\n"))?;
-    let previous = match &options.previous {
+    let mut next = collect(&options.template, given, &options.stack_ids).map_err(|e| e.join("\n"))?;
+    let mut previous = match &options.previous {
         Some(path) => Some(
             collect(path, given, &options.stack_ids).map_err(|e| format!("the previous template: {}", e.join("\n")))?,
         ),
         None => None,
     };
+    if let Some(instance) = &options.instance {
+        for found in next.found.iter_mut().chain(previous.iter_mut().flat_map(|p| p.found.iter_mut())) {
+            if let Some(properties) = found.properties.as_object_mut() {
+                properties.insert("InstanceArn".into(), instance.as_str().into());
+            }
+        }
+    }
     let mut identities: BTreeMap<String, Option<IdentityManagement>> = BTreeMap::new();
     for instance in next.found.iter().filter_map(|f| props::instance_arn(&f.properties)) {
         if !identities.contains_key(instance.as_str()) {

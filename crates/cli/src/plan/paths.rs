@@ -12,10 +12,20 @@ pub fn paths(call: &Call, spec: &UserSpec, live: Option<&LiveUser>) -> Vec<Strin
     match call {
         Call::UpdateIdentityInfo(wanted) => identity_paths(wanted, live.map(|l| &l.identity_info)),
         Call::UpdateUserConfig(lists) => channel_paths(lists, spec),
-        Call::UpdateRoutingProfile(_) => vec!["RoutingProfileArn".to_owned()],
-        Call::UpdateHierarchy(Some(_)) => vec!["HierarchyGroupArn".to_owned()],
+        Call::UpdateRoutingProfile(_) => {
+            vec![given(&spec.named.routing_profile, "RoutingProfileArn", "RoutingProfileName")]
+        }
+        Call::UpdateHierarchy(Some(_)) => {
+            vec![given(&spec.named.hierarchy_group, "HierarchyGroupArn", "HierarchyGroupPath")]
+        }
         Call::UpdateHierarchy(None) => vec!["HierarchyGroupArn (removed from the template)".to_owned()],
-        Call::UpdateSecurityProfiles(_) => vec!["SecurityProfileArns".to_owned()],
+        Call::UpdateSecurityProfiles(_) => {
+            vec![given(&spec.named.security_profiles, "SecurityProfileArns", "SecurityProfileNames")]
+        }
+        Call::JoinTrafficDistributionGroup(group) => vec![format!("TrafficDistributionGroupArns ({group})")],
+        Call::LeaveTrafficDistributionGroup(group) => {
+            vec![format!("TrafficDistributionGroupArns ({group}, removed from the template)")]
+        }
         Call::DisassociateProficiencies(keys) => {
             keys.iter().map(|k| format!("UserProficiencies[{k}] (removed from the template)")).collect()
         }
@@ -31,6 +41,11 @@ pub fn paths(call: &Call, spec: &UserSpec, live: Option<&LiveUser>) -> Vec<Strin
                 .collect()
         }
     }
+}
+
+/// The property that gave what a call sets: the name one when the template named it.
+fn given<T>(named: &Option<T>, arn: &str, name: &str) -> String {
+    if named.is_some() { name.to_owned() } else { arn.to_owned() }
 }
 
 fn identity_paths(wanted: &IdentityInfo, live: Option<&IdentityInfo>) -> Vec<String> {

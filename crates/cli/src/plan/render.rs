@@ -69,7 +69,8 @@ fn counts(plan: &[Planned]) -> BTreeMap<Action, usize> {
 fn user(planned: &Planned) -> Option<&UserArn> {
     match planned.decision()? {
         Decision::Converge(c) => Some(&c.user),
-        Decision::Delete(user) | Decision::OwnerUnknown { user, .. } => Some(user),
+        Decision::Delete(deletion) => Some(&deletion.user),
+        Decision::OwnerUnknown { user, .. } => Some(user),
         Decision::Leave(Left::HandedOver { user, .. }) => Some(user),
         _ => None,
     }

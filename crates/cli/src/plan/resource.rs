@@ -3,13 +3,14 @@
 //! first and learns from Connect that the name is taken, the plan looks the name up instead and decides from what it
 //! finds, as the function then does.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use cfn_connect_user::app::ErrorKind;
 use cfn_connect_user::core::arn::{InstanceArn, UserArn};
-use cfn_connect_user::core::decision::{self, Decision, Owner, Read, Request, Seen, Situation};
+use cfn_connect_user::core::decision::{self, Also, Decision, Owner, Read, Request, Seen, Situation};
 use cfn_connect_user::core::identity::IdentityManagement;
 use cfn_connect_user::core::model::{LiveUser, OWNER_TAG_KEY, UserSpec};
+use cfn_connect_user::core::names::Resolved;
 use cfn_connect_user::core::physical_id::PhysicalId;
 use cfn_connect_user::core::plan::Call;
 use cfn_connect_user::core::props;
@@ -108,28 +109,44 @@ impl<'a> Reads<'a> {
         Self { reader, users: BTreeMap::new() }
     }
 
-    /// `DescribeUser` of `user` (and its proficiencies when asked), or absent.
-    async fn user(&mut self, user: &UserArn, proficiencies: bool) -> Result<Seen, String> {
-        if let Some(live) = self.users.get(user.as_str())
-            && (!proficiencies || live.proficiencies.is_some())
-        {
+    /// `DescribeUser` of `user` (and what else `also` asks for), or absent.
+    async fn user(&mut self, user: &UserArn, also: &Also) -> Result<Seen, String> {
+        let kept = self.users.get(user.as_str()).filter(|live| {
+            (!also.proficiencies || live.proficiencies.is_some())
+                && (also.groups.is_empty() || live.traffic_distribution_groups.is_some())
+        });
+        if let Some(live) = kept {
             return Ok(Seen::Found(Box::new(live.clone())));
         }
-        match self.reader.read_user(user, proficiencies).await {
-            Ok(live) => {
-                self.users.insert(user.to_string(), live.clone());
-                Ok(Seen::Found(Box::new(live)))
+        let mut live = match self.reader.read_user(user, also.proficiencies).await {
+            Ok(live) => live,
+            Err(e) if e.kind == ErrorKind::NotFound => return Ok(Seen::Absent),
+            Err(e) => return Err(connect_failure(&e)),
+        };
+        if !also.groups.is_empty() {
+            let mut groups = BTreeSet::new();
+            for group in &also.groups {
+                match self.reader.group_users(group).await {
+                    Ok(users) if users.contains(user.user_id()) => {
+                        groups.insert(group.clone());
+                    }
+                    Ok(_) => {}
+                    // As the function reads it: a group that is gone holds nobody.
+                    Err(e) if e.kind == ErrorKind::NotFound => {}
+                    Err(e) => return Err(connect_failure(&e)),
+                }
             }
-            Err(e) if e.kind == ErrorKind::NotFound => Ok(Seen::Absent),
-            Err(e) => Err(connect_failure(&e)),
+            live.traffic_distribution_groups = Some(groups);
         }
+        self.users.insert(user.to_string(), live.clone());
+        Ok(Seen::Found(Box::new(live)))
     }
 
     /// The user holding `username`, read, or absent.
-    async fn holder(&mut self, instance: &InstanceArn, username: &str, proficiencies: bool) -> Result<Seen, String> {
+    async fn holder(&mut self, instance: &InstanceArn, username: &str, also: &Also) -> Result<Seen, String> {
         match self.reader.find_user(instance, username).await.map_err(|e| connect_failure(&e))? {
             // Deleted between the search and the read: nobody holds the name.
-            Some(user) => self.user(&user, proficiencies).await,
+            Some(user) => self.user(&user, also).await,
             None => Ok(Seen::Absent),
         }
     }
@@ -141,7 +158,7 @@ impl<'a> Reads<'a> {
         else {
             return Ok(None);
         };
-        match self.holder(&instance, username, false).await? {
+        match self.holder(&instance, username, &Also::default()).await? {
             Seen::Found(live) => Ok(Some(*live)),
             _ => Ok(None),
         }
@@ -161,6 +178,7 @@ async fn drive(
     mut current: Seen,
 ) -> Result<Decision, String> {
     let (mut holder, mut create_sent) = (Seen::Unread, false);
+    let (mut names, mut groups) = (Resolved::default(), BTreeMap::new());
     for _ in 0..MAX_STEPS {
         let situation = Situation {
             request,
@@ -169,18 +187,32 @@ async fn drive(
             home: None,
             current: &current,
             holder: &holder,
+            names: &names,
+            groups: &groups,
             create_sent,
         };
         match decision::decide(&situation) {
-            Decision::Read(Read::Current { user, proficiencies }) => current = reads.user(&user, proficiencies).await?,
-            Decision::Read(Read::Holder { instance, username, proficiencies }) => {
-                holder = reads.holder(&instance, &username, proficiencies).await?;
+            Decision::Read(Read::Names { instance, wanted }) => {
+                for name in wanted {
+                    let found = reads.reader.resolve(&instance, &name).await.map_err(|e| connect_failure(&e))?;
+                    names.insert(name, found);
+                }
+            }
+            Decision::Read(Read::Groups(wanted)) => {
+                for group in wanted {
+                    let status = reads.reader.group_status(&group).await.map_err(|e| connect_failure(&e))?;
+                    groups.insert(group, status);
+                }
+            }
+            Decision::Read(Read::Current { user, also }) => current = reads.user(&user, &also).await?,
+            Decision::Read(Read::Holder { instance, username, also }) => {
+                holder = reads.holder(&instance, &username, &also).await?;
             }
             // The function sends this `CreateUser` without looking; if the name is taken, Connect says so, and the
             // function reads the holder and decides again.
             Decision::Create(creation) if holder == Seen::Unread => {
                 let spec = &creation.spec;
-                holder = reads.holder(&spec.instance, &spec.username, spec.proficiencies.is_some()).await?;
+                holder = reads.holder(&spec.instance, &spec.username, &Also::of(spec, &Default::default())).await?;
                 if holder == Seen::Absent {
                     return Ok(Decision::Create(creation));
                 }
@@ -234,7 +266,9 @@ pub async fn in_template(
     let old_user = match replaced(&decision) {
         Some(old) if found.update_replace == Policy::Retain => Some(OldUser::Retained(old.clone())),
         Some(old) => {
-            let request = Request::Delete { physical: PhysicalId::User(old.clone()) };
+            // The Delete CloudFormation sends for the replaced user carries the template it had: the previous one.
+            let properties = previous.map_or(&found.properties, |p| &p.properties);
+            let request = Request::Delete { physical: PhysicalId::User(old.clone()), properties };
             Some(OldUser::Decided(old.clone(), drive(reads, &request, owner, identity, Seen::Unread).await?))
         }
         None => None,
@@ -266,7 +300,8 @@ pub async fn left_template(
                 // Gone already: the Delete finds nothing, as for a failed Create's marker.
                 None => PhysicalId::NoUser,
             };
-            let decision = drive(reads, &Request::Delete { physical }, owner, None, Seen::Unread).await?;
+            let request = Request::Delete { physical, properties: &found.properties };
+            let decision = drive(reads, &request, owner, None, Seen::Unread).await?;
             let calls = calls_of(&decision, reads);
             (Verdict::Decided(decision), calls)
         }
@@ -311,7 +346,18 @@ pub fn calls_of(decision: &Decision, reads: &Reads<'_>) -> Vec<PlannedCall> {
             calls
         }
         Decision::Converge(c) => each(&c.calls, &c.spec, reads.read(&c.user)),
-        Decision::Delete(_) => vec![PlannedCall { operation: "DeleteUser", paths: vec!["(the resource)".to_owned()] }],
+        Decision::Delete(deletion) => {
+            let mut calls: Vec<PlannedCall> = deletion
+                .leave
+                .iter()
+                .map(|group| PlannedCall {
+                    operation: "DisassociateTrafficDistributionGroupUser",
+                    paths: vec![format!("TrafficDistributionGroupArns ({group})")],
+                })
+                .collect();
+            calls.push(PlannedCall { operation: "DeleteUser", paths: vec!["(the resource)".to_owned()] });
+            calls
+        }
         _ => Vec::new(),
     }
 }

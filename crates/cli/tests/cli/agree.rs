@@ -1,7 +1,8 @@
 //! `plan` and the function make the same decision and the same calls: for random templates, previous templates and
 //! users as Connect holds them (absent, untagged, this resource's in either form of its owner tag, another's), the
 //! plan is rendered first, then the request CloudFormation would send runs through the real handler, and the writes
-//! Connect saw are the calls the plan listed, in order — or both refuse, with the same reason.
+//! Connect saw are the calls the plan listed, in order — or both refuse, with the same reason. Templates name their
+//! profiles and hierarchy group by ARN or by name, and may put the user in a traffic distribution group.
 //!
 //! `PROPTEST_CASES` sets the number of cases (1,000 by default).
 
@@ -65,11 +66,12 @@ fn settings() -> impl Strategy<Value = Value> {
     let identity = (prop::sample::select(vec!["Jane", "Janet"]), prop::option::of(Just("jane@example.com")));
     let phone = prop::option::of((any::<bool>(), prop::sample::select(vec![0u32, 30, 120]), any::<bool>()));
     let tags = prop::sample::subsequence(vec![("team", "a"), ("team2", "b"), ("site", "x")], 0..=3);
+    let group = prop::option::of(Just(seed.traffic_distribution_group_arn(Seed::TRAFFIC_DISTRIBUTION_GROUP_1)));
     let team = prop::sample::select(vec!["a", "b"]);
     let levels = prop::sample::subsequence(vec![("Language", "English"), ("Skill", "Sales")], 0..=2);
     let level = prop::sample::select(vec!["1", "2.5", "4"]);
-    (routing, security, hierarchy, identity, phone, tags, team, (levels, level)).prop_map(
-        move |(routing, security, hierarchy, (first, email), phone, tags, team, (levels, level))| {
+    (routing, security, hierarchy, identity, phone, tags, team, (levels, level), group).prop_map(
+        move |(routing, security, hierarchy, (first, email), phone, tags, team, (levels, level), group)| {
             let mut p = json!({
                 "InstanceArn": instance_arn(),
                 "RoutingProfileArn": routing,
@@ -94,6 +96,9 @@ fn settings() -> impl Strategy<Value = Value> {
                     tags.iter().map(|(k, v)| json!({"Key": k, "Value": if *k == "team" { team } else { v }})).collect();
                 p["Tags"] = json!(tags);
             }
+            if let Some(group) = group {
+                p["TrafficDistributionGroupArns"] = json!([group]);
+            }
             if !levels.is_empty() {
                 let levels: Vec<Value> = levels
                     .iter()
@@ -106,10 +111,43 @@ fn settings() -> impl Strategy<Value = Value> {
     )
 }
 
-/// A template of the resource: settings, a username, and what it says of passwords and take-overs.
+/// `properties` with the seeded profiles and hierarchy groups by name instead of by ARN.
+fn by_name(properties: &Value) -> Value {
+    let seed = Seed::new();
+    let names: BTreeMap<String, &str> = [
+        (seed.routing_profile_arn(Seed::INSTANCE_1, Seed::ROUTING_PROFILE_1), "Basic Routing Profile"),
+        (seed.routing_profile_arn(Seed::INSTANCE_1, Seed::ROUTING_PROFILE_1_SALES), "Sales"),
+        (seed.security_profile_arn(Seed::INSTANCE_1, Seed::SECURITY_PROFILE_AGENT), "Agent"),
+        (seed.security_profile_arn(Seed::INSTANCE_1, Seed::SECURITY_PROFILE_MANAGER), "CallCenterManager"),
+        (seed.security_profile_arn(Seed::INSTANCE_1, Seed::SECURITY_PROFILE_QA), "QualityAnalyst"),
+        (format!("{}/agent-group/{}", instance_arn(), Seed::HIERARCHY_GROUP_1), "Europe/Berlin/Team 4"),
+        (format!("{}/agent-group/{}", instance_arn(), Seed::HIERARCHY_GROUP_2), "Americas/Seattle"),
+    ]
+    .into_iter()
+    .collect();
+    let name = |arn: &Value| json!(names[arn.as_str().unwrap()]);
+    let mut p = properties.clone();
+    let map = p.as_object_mut().unwrap();
+    if let Some(arn) = map.remove("RoutingProfileArn") {
+        map.insert("RoutingProfileName".into(), name(&arn));
+    }
+    if let Some(arns) = map.remove("SecurityProfileArns") {
+        map.insert("SecurityProfileNames".into(), arns.as_array().unwrap().iter().map(name).collect());
+    }
+    if let Some(arn) = map.remove("HierarchyGroupArn") {
+        map.insert("HierarchyGroupPath".into(), name(&arn));
+    }
+    p
+}
+
+/// A template of the resource: settings (by ARN or by name), a username, and what it says of passwords and
+/// take-overs.
 fn template() -> impl Strategy<Value = Value> {
-    (settings(), prop::sample::select(vec!["jane", "jane.b"]), any::<bool>(), any::<bool>()).prop_map(
-        |(mut p, username, password, adopt)| {
+    (settings(), prop::sample::select(vec!["jane", "jane.b"]), any::<bool>(), any::<bool>(), any::<bool>()).prop_map(
+        |(mut p, username, password, adopt, named)| {
+            if named {
+                p = by_name(&p);
+            }
             p["Username"] = json!(username);
             if password {
                 p["Password"] = json!("Welcome-2026-Agent");
@@ -154,7 +192,7 @@ fn owner() -> OwnerTag {
 /// Puts `held` in Connect under `username`, as the console (or a stack) left it; `template` gives the settings it
 /// has none of its own.
 async fn put(connect: &SdkConnect, username: &str, held: &Held, template: &Value) -> Result<String, TestCaseError> {
-    let mut properties = held.settings.clone().unwrap_or_else(|| template.clone());
+    let mut properties = held.settings.clone().unwrap_or_else(|| by_arn(template));
     if let Some(p) = properties.as_object_mut() {
         p.remove("AdoptExisting");
     }
@@ -179,6 +217,42 @@ async fn put(connect: &SdkConnect, username: &str, held: &Held, template: &Value
         connect.apply(&arn, &call).await.map_err(|e| TestCaseError::fail(e.to_string()))?;
     }
     Ok(arn.to_string())
+}
+
+/// `properties` with names replaced by the seeded ARNs they stand for: how a user of that template is put in Connect.
+fn by_arn(properties: &Value) -> Value {
+    let seed = Seed::new();
+    let mut p = properties.clone();
+    let map = p.as_object_mut().unwrap();
+    let routing = |name: &str| match name {
+        "Sales" => Seed::ROUTING_PROFILE_1_SALES,
+        _ => Seed::ROUTING_PROFILE_1,
+    };
+    let security = |name: &str| match name {
+        "Agent" => Seed::SECURITY_PROFILE_AGENT,
+        "CallCenterManager" => Seed::SECURITY_PROFILE_MANAGER,
+        _ => Seed::SECURITY_PROFILE_QA,
+    };
+    if let Some(name) = map.remove("RoutingProfileName") {
+        map.insert(
+            "RoutingProfileArn".into(),
+            json!(seed.routing_profile_arn(Seed::INSTANCE_1, routing(name.as_str().unwrap()))),
+        );
+    }
+    if let Some(names) = map.remove("SecurityProfileNames") {
+        let arns: Vec<String> = names
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| seed.security_profile_arn(Seed::INSTANCE_1, security(n.as_str().unwrap())))
+            .collect();
+        map.insert("SecurityProfileArns".into(), json!(arns));
+    }
+    if let Some(path) = map.remove("HierarchyGroupPath") {
+        let id = if path == "Americas/Seattle" { Seed::HIERARCHY_GROUP_2 } else { Seed::HIERARCHY_GROUP_1 };
+        map.insert("HierarchyGroupArn".into(), json!(format!("{}/agent-group/{id}", instance_arn())));
+    }
+    p
 }
 
 fn write(path: &std::path::Path, properties: &Value) {

@@ -12,4 +12,5 @@ mod export;
 mod measure;
 mod migration;
 mod plan;
+mod portable;
 mod terminal;

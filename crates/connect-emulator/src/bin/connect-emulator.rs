@@ -1,20 +1,34 @@
 //! The Connect emulator as a standalone server, for trying the Lambda under other tools: prints its endpoint URL
-//! as the first line of stdout, then a summary of the seed, and serves until Ctrl-C.
+//! as the first line of stdout, then a summary of the seed (ids and names of the profiles, the hierarchy groups
+//! with their paths, the traffic distribution groups), and serves until Ctrl-C.
 //!
-//! Usage: `connect-emulator [--port N] [--users N] [--awkward-users]`; `--users` seeds instance 1 with N users of
-//! varied shapes (deterministic, see `EmulatorBuilder::with_users`), an instance to try `connect-users export` and
-//! `plan` on; `--awkward-users` adds users whose names and tags an untyped format misreads
+//! Usage: `connect-emulator [--port N] [--users N] [--users-2 N] [--awkward-users]`; `--users` seeds instance 1 with
+//! N users of varied shapes (deterministic, see `EmulatorBuilder::with_users`), an instance to try
+//! `connect-users export` and `plan` on; `--users-2` seeds instance 2 (whose profiles and hierarchy have instance
+//! 1's names, under other ids) with the first N of the same users, a second instance to try `connect-users diff`
+//! and `plan --instance-arn` on; `--awkward-users` adds users whose names and tags an untyped format misreads
 //! (`EmulatorBuilder::with_awkward_users`).
 
 use std::process::ExitCode;
 
 use connect_emulator::Emulator;
 
-const USAGE: &str = "usage: connect-emulator [--port N] [--users N] [--awkward-users]";
+const USAGE: &str = "usage: connect-emulator [--port N] [--users N] [--users-2 N] [--awkward-users]";
 
-/// `(port, users, awkward users)` from the arguments; port 0 picks a free one.
-fn parse_args(args: &[String]) -> Result<(u16, usize, bool), String> {
-    let (mut port, mut users, mut awkward) = (0, 0, false);
+/// What the command line asks for.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Args {
+    /// 0 picks a free port.
+    port: u16,
+    /// Users of instance 1.
+    users: usize,
+    /// Users of instance 2.
+    users_2: usize,
+    awkward: bool,
+}
+
+fn parse_args(args: &[String]) -> Result<Args, String> {
+    let Args { mut port, mut users, mut users_2, mut awkward } = Args::default();
     let mut rest = args.iter();
     while let Some(flag) = rest.next() {
         if flag == "--awkward-users" {
@@ -25,23 +39,25 @@ fn parse_args(args: &[String]) -> Result<(u16, usize, bool), String> {
         match flag.as_str() {
             "--port" => port = value.parse().map_err(|_| format!("not a port number: {value}"))?,
             "--users" => users = value.parse().map_err(|_| format!("not a number of users: {value}"))?,
+            "--users-2" => users_2 = value.parse().map_err(|_| format!("not a number of users: {value}"))?,
             _ => return Err(USAGE.to_owned()),
         }
     }
-    Ok((port, users, awkward))
+    Ok(Args { port, users, users_2, awkward })
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let (port, users, awkward) = match parse_args(&args) {
+    let Args { port, users, users_2, awkward } = match parse_args(&args) {
         Ok(parsed) => parsed,
         Err(message) => {
             eprintln!("{message}");
             return ExitCode::from(2);
         }
     };
-    let mut builder = Emulator::builder().port(port).with_users(users);
+    let mut builder =
+        Emulator::builder().port(port).with_users(users).with_users_in(connect_emulator::Seed::INSTANCE_2, users_2);
     if awkward {
         builder = builder.with_awkward_users();
     }
@@ -63,15 +79,29 @@ async fn main() -> ExitCode {
         for (id, name) in instance.security_profiles {
             println!("  security profile {id}  {name}");
         }
-        for id in instance.hierarchy_groups {
-            println!("  hierarchy group  {id}");
+        let mut paths: Vec<_> =
+            instance.hierarchy_groups.iter().map(|g| (seed.hierarchy_path(instance.id, g.id), g.id)).collect();
+        paths.sort();
+        for (path, id) in paths {
+            println!("  hierarchy group  {id}  {}", path.join(" > "));
         }
         for (name, values) in instance.predefined_attributes {
             println!("  attribute        {name} = {}", values.join(", "));
         }
+        for group in instance.traffic_distribution_groups {
+            let default = if group.is_default { ", default" } else { "" };
+            println!(
+                "  traffic distribution group {}  {} (ACTIVE{default})",
+                seed.traffic_distribution_group_arn(group.id),
+                group.name
+            );
+        }
     }
     if users > 0 {
         println!("{users} users seeded in instance {}", seed.instance_arn(connect_emulator::Seed::INSTANCE_1));
+    }
+    if users_2 > 0 {
+        println!("{users_2} users seeded in instance {}", seed.instance_arn(connect_emulator::Seed::INSTANCE_2));
     }
     if awkward {
         println!("awkward users seeded in instance {}", seed.instance_arn(connect_emulator::Seed::INSTANCE_1));

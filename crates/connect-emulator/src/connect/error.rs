@@ -22,6 +22,8 @@ pub enum ErrorCode {
     LimitExceeded,
     /// `AccessDeniedException`, 403.
     AccessDenied,
+    /// `ResourceConflictException`, 409.
+    ResourceConflict,
 }
 
 impl ErrorCode {
@@ -36,6 +38,7 @@ impl ErrorCode {
             Self::InternalService => "InternalServiceException",
             Self::LimitExceeded => "LimitExceededException",
             Self::AccessDenied => "AccessDeniedException",
+            Self::ResourceConflict => "ResourceConflictException",
         }
     }
 
@@ -43,7 +46,7 @@ impl ErrorCode {
     pub fn status(self) -> u16 {
         match self {
             Self::ResourceNotFound => 404,
-            Self::DuplicateResource => 409,
+            Self::DuplicateResource | Self::ResourceConflict => 409,
             Self::InvalidParameter | Self::InvalidRequest => 400,
             Self::Throttling | Self::LimitExceeded => 429,
             Self::InternalService => 500,
@@ -62,6 +65,7 @@ impl ErrorCode {
             Self::InternalService => "Request processing failed because of an error or failure with the service.",
             Self::LimitExceeded => "The allowed limit for the resource has been exceeded.",
             Self::AccessDenied => "You do not have sufficient permissions to perform this action.",
+            Self::ResourceConflict => "A resource already has that name.",
         }
     }
 }

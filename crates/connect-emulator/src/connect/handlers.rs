@@ -1,5 +1,6 @@
 //! One function per operation: decode the body, check it (wire), apply it (state), shape the answer. Thin on
-//! purpose; the rules live in `wire`, `validate` and `state`.
+//! purpose; the rules live in `wire`, `validate` and `state`. The traffic distribution group operations have no
+//! `InvalidParameterException` in Connect's model, so their request problems answer `InvalidRequestException`.
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -7,10 +8,10 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
-use super::error::ApiError;
+use super::error::{ApiError, ErrorCode};
 use super::identity;
 use super::routes::{Operation, Route};
-use super::state::{Comparison, Criteria, NewUser, PageRequest, SearchField, Store};
+use super::state::{Comparison, Criteria, Kind, NewUser, PageRequest, SearchField, Store};
 use super::validate::{self, Problems};
 use super::wire::{self, required};
 
@@ -27,24 +28,44 @@ pub struct Request<'a> {
     pub region: Option<&'a str>,
 }
 
-/// The instance a request addresses, as it names it: the path's `InstanceId`, the body's for `SearchUsers`, the
-/// resource ARN for the tag operations.
+/// The instance a request addresses, as it names it: the path's `InstanceId`, the body's for the searches, the
+/// resource ARN for the tag operations; none (empty) for the traffic distribution group operations, whose group
+/// decides the region.
 pub fn addressed_instance(route: &Route, body: &[u8]) -> String {
     match route.operation {
-        Operation::SearchUsers => serde_json::from_slice::<Value>(body)
+        op if op.instance_in_body() => serde_json::from_slice::<Value>(body)
             .ok()
             .and_then(|v| v.get("InstanceId").and_then(Value::as_str).map(str::to_owned))
             .unwrap_or_default(),
+        op if op.is_traffic() => String::new(),
         _ => route.target.clone(),
     }
 }
+
+/// What the search criteria of `SearchUsers` may name (`FieldName`, compared in lower case).
+const USER_FIELDS: &[(&str, SearchField)] = &[
+    ("username", SearchField::Username),
+    ("firstname", SearchField::FirstName),
+    ("lastname", SearchField::LastName),
+    ("resourceid", SearchField::ResourceId),
+];
+/// What the search criteria of the profile searches may name.
+const PROFILE_FIELDS: &[(&str, SearchField)] = &[("name", SearchField::Name), ("resourceid", SearchField::ResourceId)];
+/// What the search criteria of `SearchUserHierarchyGroups` may name.
+const GROUP_FIELDS: &[(&str, SearchField)] = &[
+    ("name", SearchField::Name),
+    ("resourceid", SearchField::ResourceId),
+    ("parentid", SearchField::ParentId),
+    ("levelid", SearchField::LevelId),
+];
 
 /// Answers a routed request with the JSON body of a 200, or the error Connect would send.
 pub fn handle(store: &Mutex<Store>, request: &Request<'_>) -> Result<Value, ApiError> {
     let Request { route, body, now, clock, region } = *request;
     let instance = route.target.as_str();
     let user = route.user.as_deref().unwrap_or_default();
-    if route.operation != Operation::SearchUsers
+    if !route.operation.instance_in_body()
+        && !route.operation.is_traffic()
         && route.operation != Operation::TagResource
         && route.operation != Operation::UntagResource
     {
@@ -140,6 +161,27 @@ pub fn handle(store: &Mutex<Store>, request: &Request<'_>) -> Result<Value, ApiE
         Operation::ListUserProficiencies => lock(store).list_proficiencies(instance, user, &page_from_query(route)?),
         Operation::ListUsers => lock(store).list_users(instance, &page_from_query(route)?),
         Operation::SearchUsers => search_users(store, decode(body)?),
+        Operation::ListRoutingProfiles => list_resources(store, Kind::RoutingProfile, route),
+        Operation::ListSecurityProfiles => list_resources(store, Kind::SecurityProfile, route),
+        Operation::ListUserHierarchyGroups => list_resources(store, Kind::HierarchyGroup, route),
+        Operation::SearchRoutingProfiles => search_resources(store, Kind::RoutingProfile, decode(body)?),
+        Operation::SearchSecurityProfiles => search_resources(store, Kind::SecurityProfile, decode(body)?),
+        Operation::SearchUserHierarchyGroups => search_resources(store, Kind::HierarchyGroup, decode(body)?),
+        Operation::DescribeUserHierarchyGroup => {
+            let group = route.resource.as_deref().unwrap_or_default();
+            Problems(validate::length("HierarchyGroupId", group, 1, 500).into_iter().collect()).into_result()?;
+            lock(store).describe_hierarchy_group(instance, group)
+        }
+        Operation::DescribeTrafficDistributionGroup
+        | Operation::ListTrafficDistributionGroups
+        | Operation::AssociateTrafficDistributionGroupUser
+        | Operation::DisassociateTrafficDistributionGroupUser
+        | Operation::ListTrafficDistributionGroupUsers => {
+            traffic(store, route, body, region).map_err(|e| match e.code {
+                ErrorCode::InvalidParameter => ApiError::invalid_request(e.message),
+                _ => e,
+            })
+        }
         Operation::TagResource => {
             let input: wire::TagResourceIn = decode(body)?;
             let mut problems = Problems::default();
@@ -228,25 +270,82 @@ fn search_users(store: &Mutex<Store>, input: wire::SearchUsersIn) -> Result<Valu
     let instance = required(&input.instance_id, "InstanceId", &mut problems).cloned();
     let criteria = match &input.search_criteria {
         None => Criteria::Any,
-        Some(criteria) => search_criteria(criteria, "SearchCriteria", &mut problems),
+        Some(criteria) => search_criteria(criteria, "SearchCriteria", USER_FIELDS, &mut problems),
     };
     problems.into_result()?;
     let page = PageRequest { next_token: input.next_token, max_results: input.max_results };
     lock(store).search_users(&instance.unwrap_or_default(), &criteria, &page)
 }
 
-fn search_criteria(input: &wire::SearchCriteriaIn, path: &str, problems: &mut Problems) -> Criteria {
+fn list_resources(store: &Mutex<Store>, kind: Kind, route: &Route) -> Result<Value, ApiError> {
+    let page = page_from_query(route)?;
+    lock(store).list_resources(kind, &route.target, &page)
+}
+
+fn search_resources(store: &Mutex<Store>, kind: Kind, input: wire::SearchResourcesIn) -> Result<Value, ApiError> {
+    let mut problems = Problems::default();
+    if let Some(instance) = required(&input.instance_id, "InstanceId", &mut problems) {
+        problems.check(validate::length("InstanceId", instance, 1, 100));
+    }
+    let criteria = match &input.search_criteria {
+        None => Criteria::Any,
+        Some(criteria) => {
+            let fields = if kind == Kind::HierarchyGroup { GROUP_FIELDS } else { PROFILE_FIELDS };
+            search_criteria(criteria, "SearchCriteria", fields, &mut problems)
+        }
+    };
+    problems.into_result()?;
+    let page = PageRequest { next_token: input.next_token, max_results: input.max_results };
+    lock(store).search_resources(kind, &input.instance_id.unwrap_or_default(), &criteria, &page)
+}
+
+/// The traffic distribution group operations; `route.target` is the group's id or ARN.
+fn traffic(store: &Mutex<Store>, route: &Route, body: &[u8], region: Option<&str>) -> Result<Value, ApiError> {
+    let group = route.target.as_str();
+    match route.operation {
+        Operation::DescribeTrafficDistributionGroup => lock(store).describe_traffic_group(group, region),
+        Operation::ListTrafficDistributionGroups => {
+            let page = page_from_query(route)?;
+            lock(store).list_traffic_groups(route.query_one("instanceId"), region, &page)
+        }
+        Operation::ListTrafficDistributionGroupUsers => {
+            let page = page_from_query(route)?;
+            lock(store).list_traffic_group_users(group, region, &page)
+        }
+        Operation::AssociateTrafficDistributionGroupUser => {
+            let input: wire::TrafficGroupUserIn = decode(body)?;
+            let mut problems = Problems::default();
+            let user = required(&input.user_id, "UserId", &mut problems);
+            let instance = required(&input.instance_id, "InstanceId", &mut problems);
+            problems.into_result()?;
+            let (user, instance) = (user.cloned().unwrap_or_default(), instance.cloned().unwrap_or_default());
+            lock(store).associate_traffic_group_user(group, &instance, &user, region).map(|()| json!({}))
+        }
+        _ => {
+            let mut problems = Problems::default();
+            let user = route.query_one("UserId").map(str::to_owned);
+            let instance = route.query_one("InstanceId").map(str::to_owned);
+            required(&user, "UserId", &mut problems);
+            required(&instance, "InstanceId", &mut problems);
+            problems.into_result()?;
+            let (user, instance) = (user.unwrap_or_default(), instance.unwrap_or_default());
+            lock(store).disassociate_traffic_group_user(group, &instance, &user, region).map(|()| json!({}))
+        }
+    }
+}
+
+fn search_criteria(
+    input: &wire::SearchCriteriaIn,
+    path: &str,
+    fields: &[(&str, SearchField)],
+    problems: &mut Problems,
+) -> Criteria {
     let mut parts = Vec::new();
     if let Some(condition) = &input.string_condition {
         let path = format!("{path}.StringCondition");
         let field = required(&condition.field_name, &format!("{path}.FieldName"), problems).and_then(|raw| {
-            let field = match raw.to_ascii_lowercase().as_str() {
-                "username" => Some(SearchField::Username),
-                "firstname" => Some(SearchField::FirstName),
-                "lastname" => Some(SearchField::LastName),
-                "resourceid" => Some(SearchField::ResourceId),
-                _ => None,
-            };
+            let lower = raw.to_ascii_lowercase();
+            let field = fields.iter().find(|(name, _)| *name == lower).map(|(_, field)| *field);
             if field.is_none() {
                 problems.push(format!("{path}.FieldName {raw:?} is not supported"));
             }
@@ -271,13 +370,17 @@ fn search_criteria(input: &wire::SearchCriteriaIn, path: &str, problems: &mut Pr
         }
     }
     if let Some(all) = &input.and_conditions {
-        let all =
-            all.iter().enumerate().map(|(i, c)| search_criteria(c, &format!("{path}.AndConditions[{i}]"), problems));
+        let all = all
+            .iter()
+            .enumerate()
+            .map(|(i, c)| search_criteria(c, &format!("{path}.AndConditions[{i}]"), fields, problems));
         parts.push(Criteria::And(all.collect()));
     }
     if let Some(any) = &input.or_conditions {
-        let any =
-            any.iter().enumerate().map(|(i, c)| search_criteria(c, &format!("{path}.OrConditions[{i}]"), problems));
+        let any = any
+            .iter()
+            .enumerate()
+            .map(|(i, c)| search_criteria(c, &format!("{path}.OrConditions[{i}]"), fields, problems));
         parts.push(Criteria::Or(any.collect()));
     }
     match parts.len() {

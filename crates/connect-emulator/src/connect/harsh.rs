@@ -6,7 +6,14 @@
 //! - `UpdateUserPhoneConfig` writing its after-contact-work limit to every channel;
 //! - the identity-management rules of `CreateUser` and `UpdateUserIdentityInfo` (see `identity`);
 //! - the region check: a request signed for another region than the instance's does not find it. On by default
-//!   because clients that sign for the instance's region (every existing one) never notice it.
+//!   because clients that sign for the instance's region (every existing one) never notice it. The same switch
+//!   makes a traffic distribution group unknown to requests signed for another region than its home region.
+//!
+//! Always on, without a switch, because a careful client must cope with them anyway (see the module `connect`):
+//! - the profile and hierarchy group searches compare names case-insensitively, `EXACT` included;
+//! - a traffic distribution group that is not `ACTIVE` takes no user (`ResourceNotFoundException`);
+//! - `DeleteUser` of a user still associated with a traffic distribution group is refused
+//!   (`InvalidRequestException` naming the group): a conservative model of an undocumented rule.
 
 use std::collections::BTreeMap;
 use std::time::Duration;

@@ -1,6 +1,22 @@
 //! The Amazon Connect emulator: the [`Emulator`] handle tests hold (start, endpoint, fault injection, call log,
-//! direct reads of the state) over the HTTP server and the in-memory store, which can start with a population of
-//! users of varied shapes ([`EmulatorBuilder::with_users`]).
+//! direct reads of the state, changes to the resources users point at) over the HTTP server and the in-memory
+//! store, which can start with a population of users of varied shapes ([`EmulatorBuilder::with_users`]).
+//!
+//! The operations served, each with the call log, faults, denials, the rate limit and the region check:
+//! - instances: `DescribeInstance`;
+//! - users: `CreateUser`, `DescribeUser`, `DeleteUser`, `UpdateUserIdentityInfo`, `UpdateUserPhoneConfig`,
+//!   `UpdateUserRoutingProfile`, `UpdateUserSecurityProfiles`, `UpdateUserHierarchy`, `UpdateUserConfig`,
+//!   `ListUsers`, `SearchUsers`;
+//! - proficiencies: `AssociateUserProficiencies`, `DisassociateUserProficiencies`, `UpdateUserProficiencies`,
+//!   `ListUserProficiencies`;
+//! - tags (of users): `TagResource`, `UntagResource`;
+//! - what users point at, found by name: `ListRoutingProfiles`, `SearchRoutingProfiles`, `ListSecurityProfiles`,
+//!   `SearchSecurityProfiles`, `ListUserHierarchyGroups`, `SearchUserHierarchyGroups`, `DescribeUserHierarchyGroup`
+//!   (tests add, rename and delete these through the handle, e.g. [`Emulator::add_routing_profile`]);
+//! - Global Resiliency: `DescribeTrafficDistributionGroup`, `ListTrafficDistributionGroups`,
+//!   `AssociateTrafficDistributionGroupUser`, `DisassociateTrafficDistributionGroupUser`,
+//!   `ListTrafficDistributionGroupUsers` (tests add groups and set their status through the handle, e.g.
+//!   [`Emulator::add_traffic_distribution_group`]).
 //!
 //! Choices where Connect's documentation is silent:
 //! - `AssociateUserProficiencies` of a proficiency already associated, and `UpdateUserProficiencies` of one not
@@ -15,6 +31,16 @@
 //! - The `CreateUser` conflict rule counts a per-channel list as set when it has at least one entry.
 //! - Usernames are unique per instance, case-sensitively; `SearchUsers` compares case-sensitively too.
 //! - Only users can be tagged; repeated security profile ids are kept once.
+//! - The profile searches take `StringCondition`s on `name` and `resourceID`, the hierarchy group search also on
+//!   `parentId` and `levelId` ("1" to "5"), combined with `AndConditions`/`OrConditions`; their `SearchFilter` is
+//!   ignored. Names need not be unique.
+//! - A traffic distribution group is found only from its home region (no replica regions). Association and
+//!   disassociation check that the instance is the group's and the user is one of its users (else
+//!   `ResourceNotFoundException`); a user already associated is a `ResourceConflictException`, and disassociating
+//!   one that is not associated a `ResourceNotFoundException`, so a client must not repeat either blindly.
+//!   Disassociation works whatever the group's status. `ListTrafficDistributionGroups` of an instance that does
+//!   not exist is empty (the operation has no not-found error), and the traffic distribution group operations
+//!   answer `InvalidRequestException` where others answer `InvalidParameterException` (their model has none).
 //!
 //! Real Connect is harsher than a strongly consistent, single-region, quota-free service. Each of its harsher
 //! behaviours can be switched on per test, through the builder or a setter; all are off by default except the
@@ -31,6 +57,15 @@
 //! - regions: a request signed for another region than the instance's does not find it (on by default,
 //!   [`EmulatorBuilder::region_check`]);
 //! - IAM denials, per operation ([`Emulator::deny`], or [`Fault::Error`] of [`ErrorCode::AccessDenied`]).
+//!
+//! Some are always on, being what a careful client must handle anyway:
+//! - the profile and hierarchy group searches compare case-insensitively, `EXACT` included, so a client that needs a
+//!   case-sensitive match must check the names it gets back (unlike `SearchUsers`, which compares as stored);
+//! - only an `ACTIVE` traffic distribution group takes a user: associating one with a group in any other status
+//!   answers `ResourceNotFoundException`, as Connect does while a group is being created or deleted;
+//! - `DeleteUser` of a user still associated with a traffic distribution group answers `InvalidRequestException`
+//!   naming the group. Whether Connect refuses is undocumented; refusing is the conservative model, under which a
+//!   client disassociates first.
 
 mod error;
 mod faults;
@@ -39,6 +74,7 @@ mod harsh;
 mod identity;
 mod model;
 mod population;
+mod resources;
 mod routes;
 mod seed;
 mod server;
@@ -56,7 +92,8 @@ use tokio::task::JoinHandle;
 pub use error::{ApiError, ErrorCode};
 pub use faults::{CallRecord, Fault};
 pub use population::AWKWARD;
-pub use seed::{IdentityManagement, Seed, SeedInstance};
+pub use seed::{IdentityManagement, Seed, SeedHierarchyGroup, SeedInstance, SeedTrafficDistributionGroup};
+pub use state::TrafficDistributionGroupStatus;
 
 use faults::Control;
 use harsh::{Settings, Visibility};
@@ -358,7 +395,8 @@ impl Emulator {
     }
 
     /// The user as `DescribeUser` returns it, plus `"UserProficiencyList"`; by user id or ARN, in any instance.
-    /// The stored truth: a user still in its visibility lag is returned too.
+    /// The stored truth: a user still in its visibility lag is returned too. Its traffic distribution groups are
+    /// apart: [`Emulator::traffic_distribution_groups_of`].
     pub fn describe(&self, user_id_or_arn: &str) -> Option<Value> {
         let store = self.shared.store();
         let (instance, user) = store.locate_user(user_id_or_arn)?;

@@ -137,7 +137,7 @@ fn user(seed: &Seed, shape: &super::seed::SeedInstance, i: usize) -> User {
         directory_user_id: None,
         security_profile_ids: security_profiles,
         routing_profile_id: routing_profile.to_owned(),
-        hierarchy_group_id: hierarchy_group.map(|g| (*g).to_owned()),
+        hierarchy_group_id: hierarchy_group.map(|g| g.id.to_owned()),
         tags: tags(i),
         channels: channels(i),
         proficiencies: proficiencies(shape.predefined_attributes, i),

@@ -24,6 +24,18 @@ pub enum Operation {
     SearchUsers,
     TagResource,
     UntagResource,
+    ListRoutingProfiles,
+    SearchRoutingProfiles,
+    ListSecurityProfiles,
+    SearchSecurityProfiles,
+    ListUserHierarchyGroups,
+    SearchUserHierarchyGroups,
+    DescribeUserHierarchyGroup,
+    DescribeTrafficDistributionGroup,
+    ListTrafficDistributionGroups,
+    AssociateTrafficDistributionGroupUser,
+    DisassociateTrafficDistributionGroupUser,
+    ListTrafficDistributionGroupUsers,
 }
 
 impl Operation {
@@ -47,7 +59,42 @@ impl Operation {
             Self::SearchUsers => "SearchUsers",
             Self::TagResource => "TagResource",
             Self::UntagResource => "UntagResource",
+            Self::ListRoutingProfiles => "ListRoutingProfiles",
+            Self::SearchRoutingProfiles => "SearchRoutingProfiles",
+            Self::ListSecurityProfiles => "ListSecurityProfiles",
+            Self::SearchSecurityProfiles => "SearchSecurityProfiles",
+            Self::ListUserHierarchyGroups => "ListUserHierarchyGroups",
+            Self::SearchUserHierarchyGroups => "SearchUserHierarchyGroups",
+            Self::DescribeUserHierarchyGroup => "DescribeUserHierarchyGroup",
+            Self::DescribeTrafficDistributionGroup => "DescribeTrafficDistributionGroup",
+            Self::ListTrafficDistributionGroups => "ListTrafficDistributionGroups",
+            Self::AssociateTrafficDistributionGroupUser => "AssociateTrafficDistributionGroupUser",
+            Self::DisassociateTrafficDistributionGroupUser => "DisassociateTrafficDistributionGroupUser",
+            Self::ListTrafficDistributionGroupUsers => "ListTrafficDistributionGroupUsers",
         }
+    }
+
+    /// Whether the instance is in the body (the searches) rather than in the path.
+    pub fn instance_in_body(self) -> bool {
+        matches!(
+            self,
+            Self::SearchUsers
+                | Self::SearchRoutingProfiles
+                | Self::SearchSecurityProfiles
+                | Self::SearchUserHierarchyGroups
+        )
+    }
+
+    /// Whether the operation addresses a traffic distribution group (or lists them) rather than an instance.
+    pub fn is_traffic(self) -> bool {
+        matches!(
+            self,
+            Self::DescribeTrafficDistributionGroup
+                | Self::ListTrafficDistributionGroups
+                | Self::AssociateTrafficDistributionGroupUser
+                | Self::DisassociateTrafficDistributionGroupUser
+                | Self::ListTrafficDistributionGroupUsers
+        )
     }
 
     /// Whether the operation changes state (reads: Describe, List, Search).
@@ -66,9 +113,11 @@ impl fmt::Display for Operation {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Route {
     pub operation: Operation,
-    /// `InstanceId`, or the `resourceArn` of the tag operations.
+    /// `InstanceId`, the `resourceArn` of the tag operations, or the `TrafficDistributionGroupId`.
     pub target: String,
     pub user: Option<String>,
+    /// The `HierarchyGroupId` of `DescribeUserHierarchyGroup`.
+    pub resource: Option<String>,
     pub query: Vec<(String, String)>,
 }
 
@@ -113,17 +162,36 @@ pub fn route(method: &str, path: &str, query: Option<&str>) -> Option<Route> {
         ("POST", ["search-users"]) => (SearchUsers, "", None),
         ("POST", ["tags", arn]) => (TagResource, *arn, None),
         ("DELETE", ["tags", arn]) => (UntagResource, *arn, None),
+        ("GET", ["routing-profiles-summary", instance]) => (ListRoutingProfiles, *instance, None),
+        ("POST", ["search-routing-profiles"]) => (SearchRoutingProfiles, "", None),
+        ("GET", ["security-profiles-summary", instance]) => (ListSecurityProfiles, *instance, None),
+        ("POST", ["search-security-profiles"]) => (SearchSecurityProfiles, "", None),
+        ("GET", ["user-hierarchy-groups-summary", instance]) => (ListUserHierarchyGroups, *instance, None),
+        ("POST", ["search-user-hierarchy-groups"]) => (SearchUserHierarchyGroups, "", None),
+        ("GET", ["user-hierarchy-groups", instance, _]) => (DescribeUserHierarchyGroup, *instance, None),
+        ("GET", ["traffic-distribution-group", group]) => (DescribeTrafficDistributionGroup, *group, None),
+        ("GET", ["traffic-distribution-groups"]) => (ListTrafficDistributionGroups, "", None),
+        ("PUT", ["traffic-distribution-group", group, "user"]) => (AssociateTrafficDistributionGroupUser, *group, None),
+        ("DELETE", ["traffic-distribution-group", group, "user"]) => {
+            (DisassociateTrafficDistributionGroupUser, *group, None)
+        }
+        ("GET", ["traffic-distribution-group", group, "user"]) => (ListTrafficDistributionGroupUsers, *group, None),
         _ => return None,
     };
-    if segs.iter().any(|s| s.is_empty()) && operation != SearchUsers {
+    if segs.iter().any(|s| s.is_empty()) && !operation.instance_in_body() {
         return None;
     }
-    Some(Route {
-        operation,
-        target: target.to_owned(),
-        user: user.map(str::to_owned),
-        query: parse_query(query.unwrap_or_default()),
-    })
+    let resource = match (operation, segs.as_slice()) {
+        (DescribeUserHierarchyGroup, [_, _, group]) => Some((*group).to_owned()),
+        _ => None,
+    };
+    let query = parse_query(query.unwrap_or_default());
+    // The user of DisassociateTrafficDistributionGroupUser is a query parameter.
+    let user = match operation {
+        DisassociateTrafficDistributionGroupUser => query.iter().find(|(k, _)| k == "UserId").map(|(_, v)| v.clone()),
+        _ => user.map(str::to_owned),
+    };
+    Some(Route { operation, target: target.to_owned(), user, resource, query })
 }
 
 fn parse_query(query: &str) -> Vec<(String, String)> {
@@ -189,6 +257,49 @@ mod tests {
         assert_eq!(route("POST", "/users/i-1/u-1/nope", None), None);
         assert_eq!(route("GET", "/instance/i-1", None).map(|r| r.operation), Some(Operation::DescribeInstance));
         assert_eq!(route("PUT", "/users/", None), None);
+    }
+
+    #[test]
+    fn routes_resource_and_traffic_operations() {
+        let r = route("GET", "/user-hierarchy-groups/i-1/g%2F1", None);
+        assert_eq!(
+            r.map(|r| (r.operation, r.target, r.resource)),
+            Some((Operation::DescribeUserHierarchyGroup, "i-1".to_owned(), Some("g/1".to_owned())))
+        );
+        let arn = "arn%3Aaws%3Aconnect%3Aus-east-1%3A123456789012%3Atraffic-distribution-group%2Ft-1";
+        let r = route("DELETE", &format!("/traffic-distribution-group/{arn}/user"), Some("UserId=u-1&InstanceId=i-1"));
+        let Some(r) = r else { panic!("no route") };
+        assert_eq!(r.operation, Operation::DisassociateTrafficDistributionGroupUser);
+        assert_eq!(r.target, "arn:aws:connect:us-east-1:123456789012:traffic-distribution-group/t-1");
+        assert_eq!(r.user.as_deref(), Some("u-1"));
+        assert_eq!(
+            route("GET", "/traffic-distribution-groups", Some("instanceId=i-1")).map(|r| r.operation),
+            Some(Operation::ListTrafficDistributionGroups)
+        );
+        assert_eq!(
+            route("POST", "/search-user-hierarchy-groups", None).map(|r| r.operation),
+            Some(Operation::SearchUserHierarchyGroups)
+        );
+        assert_eq!(route("GET", "/traffic-distribution-group//user", None), None);
+    }
+
+    #[test]
+    fn reads_and_writes_by_name() {
+        for read in [
+            Operation::SearchRoutingProfiles,
+            Operation::ListSecurityProfiles,
+            Operation::DescribeUserHierarchyGroup,
+            Operation::DescribeTrafficDistributionGroup,
+            Operation::ListTrafficDistributionGroups,
+            Operation::ListTrafficDistributionGroupUsers,
+        ] {
+            assert!(!Operation::is_write(read.name()), "{read}");
+        }
+        for write in
+            [Operation::AssociateTrafficDistributionGroupUser, Operation::DisassociateTrafficDistributionGroupUser]
+        {
+            assert!(Operation::is_write(write.name()), "{write}");
+        }
     }
 
     #[test]

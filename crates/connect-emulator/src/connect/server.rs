@@ -141,7 +141,7 @@ async fn serve(
     let record = |status: u16, user: Option<String>| CallRecord {
         operation: operation.to_owned(),
         status,
-        user: user.or_else(|| addressed_user(&route)),
+        user: user.or_else(|| addressed_user(&route, &body)),
         body: logged_body.clone(),
     };
     let handler_request = HandlerRequest {
@@ -242,8 +242,24 @@ fn access_denied_message(shared: &Shared, route: &Route, body: &[u8], region: Op
     } else {
         format!("arn:aws:connect:{}:{account}:instance/{instance}", region.unwrap_or(store.seed.region))
     };
+    let traffic_group = |ident: &str| match ident {
+        arn if arn.starts_with("arn:") => arn.to_owned(),
+        id => match store.traffic_groups.get(id) {
+            Some(group) => group.arn.clone(),
+            None => format!(
+                "arn:aws:connect:{}:{account}:traffic-distribution-group/{id}",
+                region.unwrap_or(store.seed.region)
+            ),
+        },
+    };
     let resource = match (route.operation, route.user.as_deref()) {
         (Operation::TagResource | Operation::UntagResource, _) => route.target.clone(),
+        (Operation::ListTrafficDistributionGroups, _) => traffic_group("*"),
+        (operation, _) if operation.is_traffic() => traffic_group(&route.target),
+        (Operation::DescribeUserHierarchyGroup, _) => match route.resource.as_deref().unwrap_or_default() {
+            arn if arn.starts_with("arn:") => arn.to_owned(),
+            id => format!("{instance_arn}/agent-group/{id}"),
+        },
         (_, Some(user)) if user.starts_with("arn:") => user.to_owned(),
         (_, Some(user)) => format!("{instance_arn}/agent/{user}"),
         (_, None) => instance_arn,
@@ -255,9 +271,12 @@ fn access_denied_message(shared: &Shared, route: &Route, body: &[u8], region: Op
     )
 }
 
-fn addressed_user(route: &Route) -> Option<String> {
+fn addressed_user(route: &Route, body: &[u8]) -> Option<String> {
     match route.operation {
         Operation::TagResource | Operation::UntagResource => Some(route.target.clone()),
+        Operation::AssociateTrafficDistributionGroupUser => serde_json::from_slice::<Value>(body)
+            .ok()
+            .and_then(|v| v.get("UserId").and_then(Value::as_str).map(str::to_owned)),
         _ => route.user.clone(),
     }
 }
@@ -315,7 +334,7 @@ fn request_id() -> String {
 }
 
 /// Seconds since the epoch, to the millisecond, as Connect's timestamps.
-fn epoch_now() -> f64 {
+pub fn epoch_now() -> f64 {
     let millis = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or_default();
     millis as f64 / 1000.0
 }

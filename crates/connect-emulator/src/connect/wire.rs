@@ -163,6 +163,24 @@ pub struct SearchUsersIn {
     pub search_criteria: Option<SearchCriteriaIn>,
 }
 
+/// The body of `SearchRoutingProfiles`, `SearchSecurityProfiles` and `SearchUserHierarchyGroups`; their
+/// `SearchFilter` (tag and attribute filters) is not modelled and is ignored.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SearchResourcesIn {
+    pub instance_id: Option<String>,
+    pub max_results: Option<i64>,
+    pub next_token: Option<String>,
+    pub search_criteria: Option<SearchCriteriaIn>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TrafficGroupUserIn {
+    pub user_id: Option<String>,
+    pub instance_id: Option<String>,
+}
+
 #[derive(Debug, Default, Deserialize)]
 pub struct TagResourceIn {
     pub tags: Option<BTreeMap<String, String>>,

@@ -60,6 +60,7 @@ pub fn live() -> LiveUser {
             ("team".into(), "billing".into()),
             ("aws:cloudformation:stack-name".into(), "old".into()),
         ]),
+        traffic_distribution_groups: None,
     }
 }
 

@@ -1,9 +1,13 @@
-//! The in-memory Connect: instances with their profiles, groups and predefined attributes, and the users in them.
-//! This module owns the store itself and how a request's identifiers resolve in it (instance and user ids or
-//! ARNs, regions, visibility); the operations live in its children: `writes` (create, update, tag, delete) and
-//! `query` (list, search, pagination). No I/O and no clock of its own: callers pass the time in.
+//! The in-memory Connect: instances with their profiles, groups and predefined attributes, the users in them, and
+//! the account's traffic distribution groups. This module owns the store itself and how a request's identifiers
+//! resolve in it (instance and user ids or ARNs, regions, visibility); the operations live in its children:
+//! `writes` (create, update, tag, delete users), `query` (list and search users, pagination), `catalog` (routing
+//! profiles, security profiles, hierarchy groups) and `traffic` (traffic distribution groups). No I/O and no clock
+//! of its own: callers pass the time in.
 
+mod catalog;
 mod query;
+mod traffic;
 mod writes;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -16,7 +20,9 @@ use super::harsh::{Settings, Visibility};
 use super::model::User;
 use super::seed::{IdentityManagement, Seed};
 
+pub use catalog::{Kind, Named};
 pub use query::{Comparison, Criteria, PageRequest, SearchField};
+pub use traffic::{TrafficDistributionGroup, TrafficDistributionGroupStatus};
 pub use writes::NewUser;
 
 #[derive(Debug)]
@@ -26,9 +32,10 @@ pub struct Instance {
     pub alias: String,
     pub region: String,
     pub identity_management: IdentityManagement,
-    pub routing_profiles: BTreeSet<String>,
-    pub security_profiles: BTreeSet<String>,
-    pub hierarchy_groups: BTreeSet<String>,
+    /// Routing profiles, security profiles and hierarchy groups by id.
+    pub routing_profiles: BTreeMap<String, Named>,
+    pub security_profiles: BTreeMap<String, Named>,
+    pub hierarchy_groups: BTreeMap<String, Named>,
     pub attributes: BTreeMap<String, BTreeSet<String>>,
     /// Keyed by user id, so pages are stable while users come and go.
     pub users: BTreeMap<String, User>,
@@ -38,6 +45,8 @@ pub struct Instance {
 pub struct Store {
     pub seed: Seed,
     pub instances: BTreeMap<String, Instance>,
+    /// Account-wide, by id.
+    pub traffic_groups: BTreeMap<String, TrafficDistributionGroup>,
     /// Forced default page size (tests), instead of Connect's.
     pub page_size: Option<usize>,
     pub settings: Settings,
@@ -48,6 +57,9 @@ pub struct Store {
 
 impl Store {
     pub fn new(seed: Seed, page_size: Option<usize>) -> Self {
+        let named = |list: &[(&str, &str)]| {
+            list.iter().map(|(id, name)| ((*id).to_owned(), Named::new(name, None, catalog::SEEDED_AT))).collect()
+        };
         let instances = seed
             .instances
             .iter()
@@ -58,9 +70,13 @@ impl Store {
                     alias: i.alias.to_owned(),
                     region: i.region.to_owned(),
                     identity_management: i.identity_management,
-                    routing_profiles: i.routing_profiles.iter().map(|(id, _)| (*id).to_owned()).collect(),
-                    security_profiles: i.security_profiles.iter().map(|(id, _)| (*id).to_owned()).collect(),
-                    hierarchy_groups: i.hierarchy_groups.iter().map(|id| (*id).to_owned()).collect(),
+                    routing_profiles: named(i.routing_profiles),
+                    security_profiles: named(i.security_profiles),
+                    hierarchy_groups: i
+                        .hierarchy_groups
+                        .iter()
+                        .map(|g| (g.id.to_owned(), Named::new(g.name, g.parent, catalog::SEEDED_AT)))
+                        .collect(),
                     attributes: i
                         .predefined_attributes
                         .iter()
@@ -71,9 +87,28 @@ impl Store {
                 (instance.id.clone(), instance)
             })
             .collect();
+        let traffic_groups = seed
+            .instances
+            .iter()
+            .flat_map(|i| i.traffic_distribution_groups.iter().map(move |g| (i.id, g)))
+            .map(|(instance_id, g)| {
+                let group = TrafficDistributionGroup {
+                    id: g.id.to_owned(),
+                    arn: traffic::traffic_group_arn(g.region, seed.account, g.id),
+                    name: g.name.to_owned(),
+                    instance_id: instance_id.to_owned(),
+                    region: g.region.to_owned(),
+                    status: TrafficDistributionGroupStatus::Active,
+                    is_default: g.is_default,
+                    users: BTreeSet::new(),
+                };
+                (group.id.clone(), group)
+            })
+            .collect();
         Self {
             seed,
             instances,
+            traffic_groups,
             page_size,
             settings: Settings::default(),
             visibility: Visibility::default(),
@@ -86,8 +121,8 @@ impl Store {
         self.instances.values().map(|i| i.users.len()).sum()
     }
 
-    /// A fresh UUID-shaped (version 4 layout) id.
-    fn new_user_id(&mut self) -> String {
+    /// A fresh UUID-shaped (version 4 layout) id, for users and the resources tests add.
+    fn new_id(&mut self) -> String {
         self.id_counter += 1;
         let high = self.ids.hash_one(("user-id-high", self.id_counter));
         let low = self.ids.hash_one(("user-id-low", self.id_counter));

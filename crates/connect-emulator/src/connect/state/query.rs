@@ -1,5 +1,5 @@
-//! The operations that read many users: `ListUsers`, `SearchUsers` with its criteria, `ListUserProficiencies`,
-//! and their pagination (page sizes and opaque tokens).
+//! The operations that read many users: `ListUsers`, `SearchUsers` with its criteria, `ListUserProficiencies`;
+//! the search criteria and pagination (page sizes and opaque tokens) every list and search shares.
 
 use serde_json::{Value, json};
 
@@ -21,7 +21,7 @@ pub struct PageRequest {
     pub max_results: Option<i64>,
 }
 
-/// A string condition of `SearchUsers`.
+/// The string conditions of a search (`SearchUsers`, `SearchRoutingProfiles`, …).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Criteria {
     Any,
@@ -36,6 +36,12 @@ pub enum SearchField {
     FirstName,
     LastName,
     ResourceId,
+    /// The name of a routing profile, security profile or hierarchy group.
+    Name,
+    /// The id of the group above a hierarchy group.
+    ParentId,
+    /// The level of a hierarchy group, "1" to "5".
+    LevelId,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -46,26 +52,37 @@ pub enum Comparison {
 }
 
 impl Criteria {
-    fn matches(&self, user: &User) -> bool {
+    /// Whether the item whose fields `value_of` gives matches; `fold_case` compares without regard to case.
+    pub fn matches<'a>(&self, value_of: &impl Fn(SearchField) -> Option<&'a str>, fold_case: bool) -> bool {
         match self {
             Self::Any => true,
-            Self::And(all) => all.iter().all(|c| c.matches(user)),
-            Self::Or(any) => any.iter().any(|c| c.matches(user)),
-            Self::Field { field, value, comparison } => {
-                let identity = user.identity_info.as_ref();
-                let candidate = match field {
-                    SearchField::Username => Some(user.username.as_str()),
-                    SearchField::FirstName => identity.and_then(|i| i.first_name.as_deref()),
-                    SearchField::LastName => identity.and_then(|i| i.last_name.as_deref()),
-                    SearchField::ResourceId => Some(user.id.as_str()),
+            Self::And(all) => all.iter().all(|c| c.matches(value_of, fold_case)),
+            Self::Or(any) => any.iter().any(|c| c.matches(value_of, fold_case)),
+            Self::Field { field, value, comparison } => value_of(*field).is_some_and(|candidate| {
+                let (candidate, value) = if fold_case {
+                    (candidate.to_lowercase(), value.to_lowercase())
+                } else {
+                    (candidate.to_owned(), value.clone())
                 };
-                candidate.is_some_and(|candidate| match comparison {
+                match comparison {
                     Comparison::Exact => candidate == value,
                     Comparison::Contains => candidate.contains(value.as_str()),
                     Comparison::StartsWith => candidate.starts_with(value.as_str()),
-                })
-            }
+                }
+            }),
         }
+    }
+
+    fn matches_user(&self, user: &User) -> bool {
+        let identity = user.identity_info.as_ref();
+        let value_of = |field| match field {
+            SearchField::Username => Some(user.username.as_str()),
+            SearchField::FirstName => identity.and_then(|i| i.first_name.as_deref()),
+            SearchField::LastName => identity.and_then(|i| i.last_name.as_deref()),
+            SearchField::ResourceId => Some(user.id.as_str()),
+            SearchField::Name | SearchField::ParentId | SearchField::LevelId => None,
+        };
+        self.matches(&value_of, false)
     }
 }
 
@@ -116,7 +133,7 @@ impl Store {
         let all: Vec<Value> = inst
             .users
             .values()
-            .filter(|u| !self.visibility.is_hidden(&u.id) && criteria.matches(u))
+            .filter(|u| !self.visibility.is_hidden(&u.id) && criteria.matches_user(u))
             .map(User::search_summary_json)
             .collect();
         let (items, next) = paginate(&all, page, size, |u| u["Id"].as_str().unwrap_or_default().to_owned())?;
@@ -127,7 +144,7 @@ impl Store {
         Ok(out)
     }
 
-    fn page_len(&self, page: &PageRequest, default: usize, max: usize) -> Result<usize, ApiError> {
+    pub(super) fn page_len(&self, page: &PageRequest, default: usize, max: usize) -> Result<usize, ApiError> {
         match page.max_results {
             None => Ok(self.page_size.unwrap_or(default).clamp(1, max)),
             Some(n) if n >= 1 && n as u64 <= max as u64 => Ok(n as usize),
@@ -137,7 +154,7 @@ impl Store {
 }
 
 /// One page of `all` after the item whose key the token names. Tokens are opaque: hex of the last key.
-fn paginate(
+pub(super) fn paginate(
     all: &[Value],
     page: &PageRequest,
     size: usize,

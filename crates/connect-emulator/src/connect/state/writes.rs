@@ -1,8 +1,8 @@
-//! The operations that change the store: `CreateUser` with its uniqueness and quota rules, each `UpdateUser*`
-//! applied all-or-nothing, proficiencies, tags and `DeleteUser`, and how they resolve the profiles, groups and
-//! attributes a request names.
+//! The operations that change users: `CreateUser` with its uniqueness and quota rules, each `UpdateUser*` applied
+//! all-or-nothing, proficiencies, tags and `DeleteUser`, and how they resolve the profiles, groups and attributes a
+//! request names.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use tokio::time::Instant;
 
@@ -74,7 +74,7 @@ impl Store {
         let channels = channels.with_voice_defaults();
         check_desk_phones(&channels)?;
         let instance_id = inst.id.clone();
-        let id = self.new_user_id();
+        let id = self.new_id();
         let arn = self.seed.user_arn(&instance_id, &id);
         let user = User {
             id: id.clone(),
@@ -100,8 +100,16 @@ impl Store {
         Ok((id, arn))
     }
 
+    /// Deletes a user; one still associated with a traffic distribution group is refused, whatever the group's
+    /// status, so that no group is left holding a user that is gone.
     pub fn delete_user(&mut self, instance: &str, user: &str) -> Result<(), ApiError> {
         let id = self.user(instance, user)?.id.clone();
+        if let Some(group) = self.traffic_group_holding(&id) {
+            return Err(ApiError::invalid_request(format!(
+                "User {id} is associated with traffic distribution group {} ({}); disassociate it first",
+                group.name, group.arn
+            )));
+        }
         if let Ok(inst) = self.instance_mut(instance) {
             inst.users.remove(&id);
         }
@@ -312,15 +320,15 @@ impl Store {
     }
 }
 
-fn resolve(
+fn resolve<V>(
     instance: &Instance,
     kind: &str,
     ident: &str,
-    known: &BTreeSet<String>,
+    known: &BTreeMap<String, V>,
     what: &str,
 ) -> Result<String, ApiError> {
     child_id(instance, kind, ident)
-        .filter(|id| known.contains(*id))
+        .filter(|id| known.contains_key(*id))
         .map(str::to_owned)
         .ok_or_else(|| ApiError::not_found(format!("{what} not found in instance {}: {ident}", instance.id)))
 }
