@@ -244,3 +244,6 @@ pub(super) fn groups_leniently(properties: &Value) -> Vec<TrafficDistributionGro
     }
     groups
 }
+
+#[cfg(test)]
+mod tests;
