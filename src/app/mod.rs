@@ -2,6 +2,7 @@
 //! panic, exactly one response). It talks to the outside world only through the traits of [`ports`];
 //! it never names an adapter.
 
+mod groups;
 mod lifecycle;
 mod names;
 mod pacer;
@@ -10,6 +11,7 @@ pub mod ports;
 mod retry;
 mod supervise;
 
+pub use groups::groups_holding;
 pub use lifecycle::Windows;
 pub use names::{NAME_TTL, NameCache};
 pub use pacer::{Pacer, Permit};

@@ -66,9 +66,9 @@ impl Catalog {
         }
     }
 
-    /// The groups user `user_id` is in.
-    pub fn groups_of(&self, user_id: &str) -> Option<&BTreeSet<TrafficDistributionGroupArn>> {
-        self.members.get(user_id)
+    /// The groups user `user_id` is in (none when it is in no group).
+    pub fn groups_of(&self, user_id: &str) -> BTreeSet<TrafficDistributionGroupArn> {
+        self.members.get(user_id).cloned().unwrap_or_default()
     }
 
     /// The name of group `arn`.

@@ -150,8 +150,7 @@ async fn roster(
             progress.one_done();
             match read {
                 Ok(mut live) => {
-                    live.traffic_distribution_groups =
-                        Some(catalog.groups_of(user.arn.user_id()).cloned().unwrap_or_default());
+                    live.traffic_distribution_groups = Some(catalog.groups_of(user.arn.user_id()));
                     Ok(Some((live.username.clone(), view(&live, kind, &catalog))))
                 }
                 // Deleted since it was listed: not in the instance.

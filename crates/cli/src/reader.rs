@@ -122,10 +122,22 @@ impl ReadOnly {
     }
 
     /// What `wanted` names in `instance`, resolved as the function resolves it (Connect's search, exact names, the
-    /// closest ones on a miss), once per run.
+    /// closest ones on a miss), once per run. A name answered from this run's cache is no call.
     pub async fn resolve(&self, instance: &InstanceArn, wanted: &Wanted) -> Result<Found, ConnectError> {
-        self.count(1);
-        self.limited(search_of(wanted.kind), self.names.resolve(&self.connect, instance, wanted)).await
+        let resolved =
+            self.limited(search_of(wanted.kind), self.names.resolve_noting(&self.connect, instance, wanted)).await;
+        match resolved {
+            Ok((found, true)) => Ok(found),
+            Ok((found, false)) => {
+                // A miss also listed the names, for the closest ones.
+                self.count(if matches!(found, Found::Nothing { .. }) { 2 } else { 1 });
+                Ok(found)
+            }
+            Err(e) => {
+                self.count(1);
+                Err(e)
+            }
+        }
     }
 
     /// Every `(name, ARN)` of `kind` in `instance` (for hierarchy groups, every `(path, ARN)`).

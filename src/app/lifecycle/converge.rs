@@ -10,7 +10,7 @@ use super::read::read_user;
 use crate::app::ports::Connect;
 use crate::core::arn::{TrafficDistributionGroupArn, UserArn};
 use crate::core::connect_error::{ConnectError, ErrorKind};
-use crate::core::decision::{Also, Convergence, How};
+use crate::core::decision::{self, Also, Convergence, How};
 use crate::core::failure::Failure;
 use crate::core::model::{OWNER_TAG_KEY, OldTemplate, UserSpec};
 use crate::core::plan::{self, Call, Diff};
@@ -115,17 +115,13 @@ async fn apply_all<C: Connect>(cx: &Cx<'_, C>, target: &Target<'_>, calls: &[Cal
 /// new user's lag is waited out for.
 async fn inactive_group<C: Connect>(cx: &Cx<'_, C>, group: &TrafficDistributionGroupArn) -> Option<ConnectError> {
     let status = cx.connect.group_status(group).await.ok()?;
-    (status != "ACTIVE").then(|| {
-        ConnectError::new(
-            "AssociateTrafficDistributionGroupUser",
-            ErrorKind::Invalid,
-            "TrafficDistributionGroupNotActive",
-            format!(
-                "the traffic distribution group {group} is {status}, not ACTIVE, so no user can join it now; deploy \
-                 again once it is ACTIVE, or remove it from TrafficDistributionGroupArns"
-            ),
-        )
-    })
+    let message = decision::not_joinable(group, &status)?;
+    Some(ConnectError::new(
+        "AssociateTrafficDistributionGroupUser",
+        ErrorKind::Invalid,
+        "TrafficDistributionGroupNotActive",
+        message,
+    ))
 }
 
 fn warn_if_password_changed(spec: &UserSpec, old: &OldTemplate) {

@@ -6,6 +6,7 @@ use tracing::info;
 
 use super::context::Cx;
 use super::patience::{Patience, patiently};
+use crate::app::groups::groups_holding;
 use crate::app::ports::Connect;
 use crate::core::arn::{InstanceArn, UserArn};
 use crate::core::connect_error::{ConnectError, ErrorKind};
@@ -30,18 +31,8 @@ pub(super) async fn read_user<C: Connect>(
     }
     if !also.groups.is_empty() {
         cx.progress.step("calling ListTrafficDistributionGroupUsers");
-        let mut groups = std::collections::BTreeSet::new();
-        for group in &also.groups {
-            match cx.connect.group_users(group).await {
-                Ok(users) if users.contains(user.user_id()) => {
-                    groups.insert(group.clone());
-                }
-                Ok(_) => {}
-                // A group that is gone holds nobody; whether the template may name it is the decision's to say.
-                Err(e) if e.kind == ErrorKind::NotFound => {}
-                Err(e) => return Err(e),
-            }
-        }
+        let listed = |group| async move { cx.connect.group_users(&group).await };
+        let groups = groups_holding(user, &also.groups, listed).await?;
         live.traffic_distribution_groups = Some(groups);
     }
     Ok(live)

@@ -45,7 +45,7 @@ use super::plan::{self, Call, Diff, NewUser};
 use super::props::{self, Invalid, PropertyError, Unparsed};
 
 /// The status a traffic distribution group must have for a user to join it.
-pub const ACTIVE: &str = "ACTIVE";
+const ACTIVE: &str = "ACTIVE";
 
 /// A request, as the decision sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -365,6 +365,17 @@ pub fn decide(s: &Situation<'_>) -> Decision {
     joinable(s, decision)
 }
 
+/// Why no user can join `group` now, when its `status` is not `ACTIVE`: the words of the refusal, whether the
+/// decision sees the status first or the join itself meets it.
+pub fn not_joinable(group: &TrafficDistributionGroupArn, status: &str) -> Option<String> {
+    (status != ACTIVE).then(|| {
+        format!(
+            "the traffic distribution group {group} is {status}, not ACTIVE, so no user can join it now; deploy again \
+             once it is ACTIVE, or remove it from the template"
+        )
+    })
+}
+
 /// `decision`, unless it makes the user join a traffic distribution group that is not `ACTIVE` (Connect refuses it,
 /// saying only that it is not found) or whose status is not known yet.
 fn joinable(s: &Situation<'_>, decision: Decision) -> Decision {
@@ -390,15 +401,12 @@ fn joinable(s: &Situation<'_>, decision: Decision) -> Decision {
         .iter()
         .filter_map(|group| {
             let status = s.groups.get(*group)?;
-            (status != ACTIVE).then(|| PropertyError {
+            not_joinable(group, status).map(|message| PropertyError {
                 path: format!(
                     "TrafficDistributionGroupArns[{}]",
                     listed.iter().position(|g| g == *group).unwrap_or_default()
                 ),
-                message: format!(
-                    "the traffic distribution group {group} is {status}, not ACTIVE, so no user can join it now; \
-                     deploy again once it is ACTIVE, or remove it from the template"
-                ),
+                message,
             })
         })
         .collect();

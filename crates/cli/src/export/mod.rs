@@ -295,7 +295,7 @@ async fn read_one(
         Err(e) if e.kind == ErrorKind::NotFound => return Ok(skipped(Skip::Deleted)),
         Err(e) => return Err(format!("{}: {}", user.username, connect_failure(&e))),
     }
-    live.traffic_distribution_groups = Some(catalog.groups_of(user.arn.user_id()).cloned().unwrap_or_default());
+    live.traffic_distribution_groups = Some(catalog.groups_of(user.arn.user_id()));
     let (properties, problems) = properties::properties(&live, kind);
     let owner = live.tags.get(OWNER_TAG_KEY).cloned();
     Ok(Entry::Exported { arn: user.arn.to_string(), username: live.username, properties, problems, owner })

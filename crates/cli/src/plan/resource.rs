@@ -3,9 +3,9 @@
 //! first and learns from Connect that the name is taken, the plan looks the name up instead and decides from what it
 //! finds, as the function then does.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
-use cfn_connect_user::app::ErrorKind;
+use cfn_connect_user::app::{ErrorKind, groups_holding};
 use cfn_connect_user::core::arn::{InstanceArn, UserArn};
 use cfn_connect_user::core::decision::{self, Also, Decision, Owner, Read, Request, Seen, Situation};
 use cfn_connect_user::core::identity::IdentityManagement;
@@ -124,19 +124,10 @@ impl<'a> Reads<'a> {
             Err(e) => return Err(connect_failure(&e)),
         };
         if !also.groups.is_empty() {
-            let mut groups = BTreeSet::new();
-            for group in &also.groups {
-                match self.reader.group_users(group).await {
-                    Ok(users) if users.contains(user.user_id()) => {
-                        groups.insert(group.clone());
-                    }
-                    Ok(_) => {}
-                    // As the function reads it: a group that is gone holds nobody.
-                    Err(e) if e.kind == ErrorKind::NotFound => {}
-                    Err(e) => return Err(connect_failure(&e)),
-                }
-            }
-            live.traffic_distribution_groups = Some(groups);
+            let reader = self.reader;
+            let listed = |group| async move { reader.group_users(&group).await };
+            let groups = groups_holding(user, &also.groups, listed).await;
+            live.traffic_distribution_groups = Some(groups.map_err(|e| connect_failure(&e))?);
         }
         self.users.insert(user.to_string(), live.clone());
         Ok(Seen::Found(Box::new(live)))
